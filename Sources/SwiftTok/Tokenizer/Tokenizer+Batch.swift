@@ -1,0 +1,45 @@
+import Synchronization
+
+extension Tokenizer {
+    /// Encodes many inputs in parallel on `threads` threads (0 = all cores), then pads them
+    /// together if padding is set. The result is in input order; the first error is thrown.
+    public func encodeBatch(_ texts: [String], pairs: [String]? = nil, addSpecialTokens: Bool = true,
+                            offsets: OffsetType = .byte, threads: Int = 0) throws -> [Encoding] {
+        if let pairs, pairs.count != texts.count {
+            throw TokenizerError(.invalidArgument, "\(texts.count) inputs but \(pairs.count) pairs")
+        }
+        let results = ResultSlots<Encoding>(texts.count)
+        let tokenizer = self
+        Parallel.forEach(texts.count, threads: threads) { i in
+            results.set(i, Result {
+                try tokenizer.encode(texts[i], pair: pairs?[i], addSpecialTokens: addSpecialTokens, offsets: offsets)
+            })
+        }
+        var encodings = try results.values()
+        if let padding { padding.pad(&encodings) }
+        return encodings
+    }
+
+    /// Decodes many id lists in parallel.
+    public func decodeBatch(_ sequences: [[UInt32]], skipSpecialTokens: Bool = true, threads: Int = 0) throws -> [String] {
+        let results = ResultSlots<String>(sequences.count)
+        let tokenizer = self
+        Parallel.forEach(sequences.count, threads: threads) { i in
+            results.set(i, Result { try tokenizer.decode(sequences[i], skipSpecialTokens: skipSpecialTokens) })
+        }
+        return try results.values()
+    }
+}
+
+/// One result slot per batch item, written by worker threads (each slot by exactly one thread).
+final class ResultSlots<T: Sendable>: Sendable {
+    private let slots: Mutex<[Result<T, Error>?]>
+
+    init(_ count: Int) { slots = Mutex([Result<T, Error>?](repeating: nil, count: count)) }
+
+    func set(_ i: Int, _ r: Result<T, Error>) { slots.withLock { $0[i] = r } }
+
+    func values() throws -> [T] {
+        try slots.withLock { s in try s.map { try ($0 ?? .failure(TokenizerError(.invalidArgument, "missing result"))).get() } }
+    }
+}
