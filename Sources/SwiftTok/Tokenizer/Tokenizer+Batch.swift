@@ -43,3 +43,20 @@ final class ResultSlots<T: Sendable>: Sendable {
         try slots.withLock { s in try s.map { try ($0 ?? .failure(TokenizerError(.invalidArgument, "missing result"))).get() } }
     }
 }
+
+extension Tokenizer {
+    /// Just the ids of each document (UTF-8 bytes), encoded in parallel: the throughput path.
+    public func encodeIdsBatch(_ documents: [[UInt8]], addSpecialTokens: Bool = false, threads: Int = 0) throws -> [[UInt32]] {
+        let results = ResultSlots<[UInt32]>(documents.count)
+        let tokenizer = self
+        Parallel.forEach(documents.count, threads: threads) { i in
+            results.set(i, Result { try tokenizer.encodeIds(bytes: documents[i], addSpecialTokens: addSpecialTokens) })
+        }
+        return try results.values()
+    }
+
+    /// Just the ids of one input.
+    public func encodeIds(bytes: [UInt8], addSpecialTokens: Bool = false) throws -> [UInt32] {
+        try encode(bytes: bytes, addSpecialTokens: addSpecialTokens).ids
+    }
+}

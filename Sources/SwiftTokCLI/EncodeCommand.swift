@@ -1,0 +1,134 @@
+import ArgumentParser
+import SwiftTok
+
+struct EncodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encode",
+        abstract: "Encode text into token ids.",
+        discussion: """
+            With --jsonl, reads one JSON value per line on stdin — a string, or {"text": ..., "pair": ...} — \
+            and writes one JSON object per line with ids, tokens, offsets, type_ids, attention_mask, \
+            special_tokens_mask, word_ids and overflowing, as tokenizers' Python Encoding gives them \
+            (offsets in Unicode scalars unless --offsets byte). Without --jsonl, encodes each TEXT argument \
+            (or all of stdin when none is given).
+            """)
+
+    @OptionGroup var tokenizerOption: TokenizerOption
+
+    @Argument(help: "Texts to encode.") var texts: [String] = []
+    @Option(help: "A second sequence, encoded as a pair with each text.") var pair: String?
+    @Flag(help: "Do not add the post-processor's special tokens.") var noSpecialTokens = false
+    @Flag(help: "Read JSON lines on stdin, write JSON lines.") var jsonl = false
+    @Option(help: "Offsets in 'char' (Unicode scalars, like tokenizers' Python API) or 'byte' (UTF-8).") var offsets: String = "char"
+    @Flag(help: "With --jsonl, encode all lines as one batch (batch padding applies).") var batch = false
+    @Option(help: "Threads for batches (0 = all cores).") var threads: Int = 0
+    @Option(help: "Truncate to this many tokens.") var truncate: Int?
+    @Option(help: "Truncation stride (overlap of overflowing parts).") var stride: Int = 0
+    @Option(help: "longest_first, only_first or only_second.") var truncationStrategy: String = "longest_first"
+    @Option(help: "right or left.") var truncationDirection: String = "right"
+    @Option(help: "Pad to this fixed length.") var padLength: Int?
+    @Flag(help: "Pad to the longest encoding of the batch.") var padLongest = false
+    @Option(help: "Pad to a multiple of this.") var padMultiple: Int?
+    @Option(help: "right or left.") var padDirection: String = "right"
+    @Option(help: "Padding id.") var padId: UInt32 = 0
+    @Option(help: "Padding token.") var padToken: String = "[PAD]"
+    @Option(help: "Padding type id.") var padTypeId: UInt32 = 0
+
+    func configured() throws -> Tokenizer {
+        var tokenizer = try tokenizerOption.load()
+        if let truncate {
+            let strategy: TruncationParams.Strategy
+            switch truncationStrategy {
+            case "longest_first": strategy = .longestFirst
+            case "only_first": strategy = .onlyFirst
+            case "only_second": strategy = .onlySecond
+            default: throw ValidationError("unknown truncation strategy '\(truncationStrategy)'")
+            }
+            guard let direction = TruncationDirection(rawValue: truncationDirection.capitalized) else {
+                throw ValidationError("unknown truncation direction '\(truncationDirection)'")
+            }
+            guard truncate >= 0, stride >= 0 else { throw ValidationError("lengths must not be negative") }
+            tokenizer.truncation = TruncationParams(maxLength: truncate, stride: stride, strategy: strategy, direction: direction)
+        }
+        if padLength != nil || padLongest || padMultiple != nil {
+            guard let direction = PaddingDirection(rawValue: padDirection.capitalized) else {
+                throw ValidationError("unknown padding direction '\(padDirection)'")
+            }
+            tokenizer.padding = PaddingParams(
+                strategy: padLength.map { .fixed($0) } ?? .batchLongest, direction: direction,
+                padToMultipleOf: padMultiple, padId: padId, padTypeId: padTypeId, padToken: padToken)
+        }
+        return tokenizer
+    }
+
+    func run() throws {
+        let tokenizer = try configured()
+        let offsetType: OffsetType
+        switch offsets {
+        case "char": offsetType = .char
+        case "byte": offsetType = .byte
+        default: throw ValidationError("--offsets takes 'char' or 'byte'")
+        }
+        var out = Output()
+        if jsonl {
+            try runLines(tokenizer, offsetType, &out)
+        } else {
+            let inputs: [[UInt8]] = texts.isEmpty ? [readStandardInput()] : texts.map { Array($0.utf8) }
+            for text in inputs {
+                let e = try tokenizer.encode(bytes: text, pair: pair.map { Array($0.utf8) },
+                                             addSpecialTokens: !noSpecialTokens, offsets: offsetType)
+                out.write(e.jsonObject().serialized(pretty: false))
+                out.write("\n")
+            }
+        }
+        out.flush()
+    }
+
+    func runLines(_ tokenizer: Tokenizer, _ offsetType: OffsetType, _ out: inout Output) throws {
+        var items: [(text: String, pair: String?)?] = []
+        var errors: [String?] = []
+        for (n, line) in readLines().enumerated() {
+            do {
+                let value = try JSON.parse(line)
+                switch value {
+                case .string(let s):
+                    items.append((s, nil))
+                case .object(let o):
+                    guard let t = o["text"]?.stringValue else { throw TokenizerError(.invalidArgument, "missing \"text\"") }
+                    items.append((t, o["pair"]?.stringValue))
+                default:
+                    throw TokenizerError(.invalidArgument, "expected a JSON string or object")
+                }
+                errors.append(nil)
+            } catch {
+                items.append(nil)
+                errors.append("line \(n + 1): \(error)")
+            }
+        }
+        if batch {
+            if let bad = errors.compactMap({ $0 }).first { throw CLIError(bad) }
+            let valid = items.compactMap { $0 }
+            let pairs = valid.contains { $0.pair != nil } ? valid.map { $0.pair ?? "" } : nil
+            let encodings = try tokenizer.encodeBatch(valid.map(\.text), pairs: pairs, addSpecialTokens: !noSpecialTokens,
+                                                      offsets: offsetType, threads: threads)
+            for e in encodings {
+                out.write(e.jsonObject().serialized(pretty: false))
+                out.write("\n")
+            }
+            return
+        }
+        for (i, item) in items.enumerated() {
+            if let item {
+                do {
+                    let e = try tokenizer.encode(item.text, pair: item.pair, addSpecialTokens: !noSpecialTokens, offsets: offsetType)
+                    out.write(e.jsonObject().serialized(pretty: false))
+                } catch {
+                    out.write(JSON.object(JSONObject([("error", .string("\(error)"))])).serialized(pretty: false))
+                }
+            } else {
+                out.write(JSON.object(JSONObject([("error", .string(errors[i] ?? "invalid line"))])).serialized(pretty: false))
+            }
+            out.write("\n")
+        }
+    }
+}
