@@ -1,8 +1,9 @@
 import Testing
 @testable import SwiftTok
 
-/// Alignment rules checked against values that `tokenizers`' own unit tests assert for
-/// `NormalizedString` (normalizer.rs: `nfd_adds_new_chars`, `remove_chars_added_by_nfd`, ...).
+/// Alignment rules checked against the reference: expected spans come from tokenizers 0.23's Python
+/// API, e.g. `PreTokenizedString("abc").split(lambda i, ns: (ns.prepend("▁"), ns.append("!"),
+/// [ns[0:1], ns[4:5]])[-1])` then `get_splits()` → `[("▁", (0, 1)), ("!", (2, 3))]`.
 @Suite struct NormalizedStringTests {
     @Test func identityAlignments() {
         let n = NormalizedString("é a")
@@ -10,7 +11,7 @@ import Testing
     }
 
     @Test func filterRemovesAndKeepsAlignment() {
-        // tokenizers: "remove_chars": filter(|c| c != 'e') on "élégant" decomposed.
+        // Reference: filter(lambda c: c != "l") then ns[0:3] → ("Heo", (0, 5)).
         var n = NormalizedString("Hello friend")
         n.filter { $0 != UInt32(UInt8(ascii: "l")) }
         #expect(n.normalizedString == "Heo friend")

@@ -13,43 +13,63 @@ enum Parallel {
     /// Calls `body(i)` for every `i` in `0..<count`, on up to `threads` threads (0 = all cores).
     /// Work is handed out in order through a shared counter.
     static func forEach(_ count: Int, threads: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        let n = Swift.min(threads <= 0 ? coreCount : threads, count)
+        forEach(count, threads: threads) { _, i in body(i) }
+    }
+
+    /// The number of workers `forEach` will use for `count` items.
+    static func workerCount(_ count: Int, threads: Int) -> Int {
+        Swift.max(1, Swift.min(threads <= 0 ? coreCount : threads, count))
+    }
+
+    /// Like `forEach`, also passing the worker's index (`0..<workerCount`), for per-worker scratch.
+    static func forEach(_ count: Int, threads: Int, _ body: @escaping @Sendable (_ worker: Int, _ index: Int) -> Void) {
+        let n = workerCount(count, threads: threads)
         if n <= 1 {
-            for i in 0..<count { body(i) }
+            for i in 0..<count { body(0, i) }
             return
         }
         let job = Job(count: count, body: body)
         var workers: [pthread_t] = []
-        for _ in 1..<n {
+        for w in 1..<n {
             var t = pthread_t()
-            let context = Unmanaged.passRetained(job).toOpaque()
+            let context = Unmanaged.passRetained(Worker(job: job, index: w)).toOpaque()
             let rc = pthread_create(&t, nil, { raw in
                 guard let raw else { return nil }
-                Unmanaged<Job>.fromOpaque(raw).takeRetainedValue().run()
+                let worker = Unmanaged<Worker>.fromOpaque(raw).takeRetainedValue()
+                worker.job.run(worker: worker.index)
                 return nil
             }, context)
-            if rc == 0 { workers.append(t) } else { Unmanaged<Job>.fromOpaque(context).release() }
+            if rc == 0 { workers.append(t) } else { Unmanaged<Worker>.fromOpaque(context).release() }
         }
-        job.run()
+        job.run(worker: 0)
         for t in workers { pthread_join(t, nil) }
     }
 
     final class Job: Sendable {
         let count: Int
         let next = Atomic<Int>(0)
-        let body: @Sendable (Int) -> Void
+        let body: @Sendable (Int, Int) -> Void
 
-        init(count: Int, body: @escaping @Sendable (Int) -> Void) {
+        init(count: Int, body: @escaping @Sendable (Int, Int) -> Void) {
             self.count = count
             self.body = body
         }
 
-        func run() {
+        func run(worker: Int) {
             while true {
                 let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 if i >= count { return }
-                body(i)
+                body(worker, i)
             }
+        }
+    }
+
+    final class Worker: Sendable {
+        let job: Job
+        let index: Int
+        init(job: Job, index: Int) {
+            self.job = job
+            self.index = index
         }
     }
 }
