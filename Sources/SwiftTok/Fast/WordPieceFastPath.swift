@@ -1,0 +1,127 @@
+/// The optimized ids-only path for BERT-style tokenizers: BertNormalizer (clean_text) +
+/// BertPreTokenizer + WordPiece.
+///
+/// Pure-ASCII chunks (runs between ASCII whitespace) are normalized, split and looked up in one
+/// pass over the bytes; a chunk with any non-ASCII byte goes through the general pipeline. That is
+/// exact because every BertNormalizer step is per character and BertPreTokenizer always splits at
+/// whitespace, so chunks between ASCII whitespace are independent. Tested against the general path.
+struct WordPieceFastPath: Sendable {
+    let lowercase: Bool
+    let whole: ByteVocabulary
+    /// Continuation pieces, keyed without their prefix.
+    let continuation: ByteVocabulary
+    let unkId: UInt32
+    let maxInputChars: Int
+
+    /// ASCII byte classes: 0 = word byte, 1 = separator (\t \n \r space), 2 = removed (other
+    /// control characters), 3 = punctuation (its own piece).
+    static let asciiClass: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: 128)
+        for b in 0..<32 { t[b] = 2 }
+        t[0x7F] = 2
+        for b in [0x09, 0x0A, 0x0D, 0x20] { t[b] = 1 }
+        for b in Array(33...47) + Array(58...64) + Array(91...96) + Array(123...126) { t[b] = 3 }
+        return t
+    }()
+
+    init?(vocabulary: [String: UInt32], unkToken: String, prefix: String, maxInputChars: Int, lowercase: Bool) {
+        guard let unk = vocabulary[unkToken], !prefix.isEmpty else { return nil }
+        self.unkId = unk
+        self.lowercase = lowercase
+        self.maxInputChars = maxInputChars
+        let prefixBytes = Array(prefix.utf8)
+        whole = ByteVocabulary(vocabulary.map { (Array($0.key.utf8), $0.value) })
+        continuation = ByteVocabulary(vocabulary.compactMap { entry -> ([UInt8], UInt32)? in
+            let k = Array(entry.key.utf8)
+            guard k.count > prefixBytes.count, k.starts(with: prefixBytes) else { return nil }
+            return (Array(k[prefixBytes.count...]), entry.value)
+        })
+    }
+
+    /// Appends the ids of `text` to `ids`; chunks with non-ASCII bytes are handed to `general`.
+    func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], cache: inout PieceCache,
+                general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) rethrows {
+        let n = text.count
+        var word = [UInt8](repeating: 0, count: 256)
+        var i = 0
+        try Self.asciiClass.withUnsafeBufferPointer { cls in
+            while i < n {
+                let b = text[i]
+                if b < 0x80 && cls[Int(b)] == 1 { i += 1; continue }
+                // A chunk: up to the next ASCII separator.
+                var end = i
+                var ascii = true
+                while end < n {
+                    let c = text[end]
+                    if c >= 0x80 { ascii = false } else if cls[Int(c)] == 1 { break }
+                    end += 1
+                }
+                if !ascii {
+                    try general(UnsafeBufferPointer(rebasing: text[i..<end]), &ids)
+                    i = end
+                    continue
+                }
+                // Pure ASCII: drop control bytes, lowercase, isolate punctuation.
+                var length = 0
+                var j = i
+                while j < end {
+                    let c = text[j]
+                    let k = cls[Int(c)]
+                    if k == 2 { j += 1; continue }
+                    if k == 3 {
+                        if length > 0 { lookupWord(&word, length, &ids, &cache); length = 0 }
+                        word[0] = c
+                        lookupWord(&word, 1, &ids, &cache)
+                        j += 1
+                        continue
+                    }
+                    if length == word.count { word += [UInt8](repeating: 0, count: word.count) }
+                    word[length] = (lowercase && c >= 0x41 && c <= 0x5A) ? c + 0x20 : c
+                    length += 1
+                    j += 1
+                }
+                if length > 0 { lookupWord(&word, length, &ids, &cache) }
+                i = end
+            }
+        }
+    }
+
+    @inline(__always)
+    func lookupWord(_ word: inout [UInt8], _ length: Int, _ ids: inout [UInt32], _ cache: inout PieceCache) {
+        word.withUnsafeBufferPointer { w in
+            let key = UnsafeBufferPointer(rebasing: w[0..<length])
+            if let id = whole.id(key) { ids.append(id); return }
+            let h = PieceCache.hash(key)
+            if let r = cache.lookup(key, hash: h) {
+                ids.append(contentsOf: cache.ids[r])
+                return
+            }
+            let start = ids.count
+            greedy(key, &ids)
+            cache.insert(key, hash: h, ids: ids[start...])
+        }
+    }
+
+    /// Greedy longest-match-first, as tokenizers' WordPiece (ASCII: bytes are chars).
+    func greedy(_ w: UnsafeBufferPointer<UInt8>, _ ids: inout [UInt32]) {
+        if w.count > maxInputChars { ids.append(unkId); return }
+        let mark = ids.count
+        var start = 0
+        while start < w.count {
+            var end = w.count
+            var found: UInt32?
+            let table = start == 0 ? whole : continuation
+            while start < end {
+                if let id = table.id(UnsafeBufferPointer(rebasing: w[start..<end])) { found = id; break }
+                end -= 1
+            }
+            guard let id = found else {
+                ids.removeSubrange(mark...)
+                ids.append(unkId)
+                return
+            }
+            ids.append(id)
+            start = end
+        }
+    }
+}
