@@ -29,10 +29,15 @@ public struct Encoding: Sendable, Equatable {
             && a.overflowing == b.overflowing && a.sequenceRanges == b.sequenceRanges
     }
 
-    /// Sequence id of every token (nil for tokens outside any sequence, such as specials).
+    /// The number of sequences (1 when no ranges are recorded, as in `tokenizers`).
+    public var sequenceCount: Int { sequenceRanges.isEmpty ? 1 : sequenceRanges.count }
+
+    /// Sequence id of every token, as `tokenizers`' `sequence_ids`: sequences 0..<sequenceCount,
+    /// a sequence without a recorded range covering every token.
     public var sequenceIds: [Int?] {
         var out = [Int?](repeating: nil, count: ids.count)
-        for (seq, r) in sequenceRanges {
+        for seq in 0..<sequenceCount {
+            let r = sequenceRanges[seq] ?? 0..<ids.count
             for i in r where i < out.count { out[i] = seq }
         }
         return out
