@@ -11,6 +11,8 @@ let package = Package(
     name: "swifttok",
     products: [
         .library(name: "SwiftTok", targets: ["SwiftTok"]),
+        // The C ABI (include/swifttok.h) as libswifttok.so.
+        .library(name: "swifttok", type: .dynamic, targets: ["SwiftTokC"]),
         // The command is installed as `swifttok`; the product cannot share that name with the
         // C library product (PLATFORM.md).
         .executable(name: "swifttok-cli", targets: ["SwiftTokCLI"]),
@@ -22,6 +24,10 @@ let package = Package(
         .systemLibrary(name: "CICU", pkgConfig: "icu-uc", providers: [.apt(["libicu-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .target(name: "SwiftTok", dependencies: ["CICU", "CPCRE2"], swiftSettings: fast),
+        .systemLibrary(name: "CSwiftTokABI", path: "include"),
+        .target(
+            name: "SwiftTokC", dependencies: ["SwiftTok", "CSwiftTokABI"], swiftSettings: fast,
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libswifttok.so", "-Xlinker", "--no-undefined"])]),
         .executableTarget(
             name: "SwiftTokCLI",
             dependencies: ["SwiftTok", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSwiftTokABI
+import SwiftTok
+
+@c @implementation
+public func swifttok_encode_batch(_ tokenizer: OpaquePointer?, _ texts: UnsafePointer<UnsafePointer<CChar>?>?,
+                                  _ lengths: UnsafePointer<Int>?, _ count: Int, _ flags: UInt32, _ threads: Int,
+                                  _ out: UnsafeMutablePointer<OpaquePointer?>?) -> swifttok_status {
+    guard let out else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out is NULL") }
+    out.pointee = nil
+    return guarded {
+        let (t, _) = try encodeArguments(tokenizer, nil, 0, flags)
+        var documents: [[UInt8]] = []
+        if count > 0 {
+            guard let texts, let lengths else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "texts or lengths is NULL") }
+            documents.reserveCapacity(count)
+            for i in 0..<count { documents.append(try callerBytes(texts[i], lengths[i], "texts[\(i)]")) }
+        }
+        let ids = try t.encodeIdsBatch(documents, addSpecialTokens: flags.addSpecialTokens, threads: threads)
+        out.pointee = BatchHandle(ids).opaque
+        return SWIFTTOK_OK
+    }
+}
+
+@c @implementation
+public func swifttok_batch_free(_ batch: OpaquePointer?) { BatchHandle.release(batch) }
+
+@c @implementation
+public func swifttok_batch_count(_ batch: OpaquePointer?) -> Int { BatchHandle.from(batch)?.count ?? 0 }
+
+@c @implementation
+public func swifttok_batch_ids(_ batch: OpaquePointer?, _ outTotal: UnsafeMutablePointer<Int>?) -> UnsafePointer<UInt32>? {
+    guard let b = BatchHandle.from(batch) else {
+        outTotal?.pointee = 0
+        return nil
+    }
+    outTotal?.pointee = b.ids.count
+    return b.ids.pointer.map { UnsafePointer($0) }
+}
+
+@c @implementation
+public func swifttok_batch_starts(_ batch: OpaquePointer?) -> UnsafePointer<Int>? {
+    BatchHandle.from(batch)?.starts.pointer.map { UnsafePointer($0) }
+}
+
+@c @implementation
+public func swifttok_decode(_ tokenizer: OpaquePointer?, _ ids: UnsafePointer<UInt32>?, _ count: Int, _ skipSpecialTokens: Int32,
+                            _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int,
+                            _ outLength: UnsafeMutablePointer<Int>?) -> swifttok_status {
+    guard let t = TokenizerHandle.from(tokenizer) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL") }
+    guard outLength != nil else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_length is NULL") }
+    return guarded {
+        let list = try idList(ids, count, "ids")
+        let text = try t.tokenizer.decode(list, skipSpecialTokens: skipSpecialTokens != 0)
+        return copyOut(Array(text.utf8), UnsafeMutableRawPointer(buffer), capacity, outLength)
+    }
+}
+
+func idList(_ ids: UnsafePointer<UInt32>?, _ count: Int, _ name: String) throws(CError) -> [UInt32] {
+    if count == 0 { return [] }
+    guard let ids else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its count is \(count)") }
+    return Array(UnsafeBufferPointer(start: ids, count: count))
+}
+
+@c @implementation
+public func swifttok_decode_batch(_ tokenizer: OpaquePointer?, _ ids: UnsafePointer<UnsafePointer<UInt32>?>?,
+                                  _ counts: UnsafePointer<Int>?, _ count: Int, _ skipSpecialTokens: Int32, _ threads: Int,
+                                  _ out: UnsafeMutablePointer<OpaquePointer?>?) -> swifttok_status {
+    guard let out else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out is NULL") }
+    out.pointee = nil
+    guard let t = TokenizerHandle.from(tokenizer) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL") }
+    return guarded {
+        var lists: [[UInt32]] = []
+        if count > 0 {
+            guard let ids, let counts else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "ids or counts is NULL") }
+            for i in 0..<count { lists.append(try idList(ids[i], counts[i], "ids[\(i)]")) }
+        }
+        let texts = try t.tokenizer.decodeBatch(lists, skipSpecialTokens: skipSpecialTokens != 0, threads: threads)
+        out.pointee = TextsHandle(texts).opaque
+        return SWIFTTOK_OK
+    }
+}
+
+@c @implementation
+public func swifttok_texts_free(_ texts: OpaquePointer?) { TextsHandle.release(texts) }
+
+@c @implementation
+public func swifttok_texts_count(_ texts: OpaquePointer?) -> Int { (TextsHandle.from(texts)?.starts.count ?? 1) - 1 }
+
+@c @implementation
+public func swifttok_texts_get(_ texts: OpaquePointer?, _ index: Int, _ outLength: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    outLength?.pointee = 0
+    guard let h = TextsHandle.from(texts), index >= 0, index + 1 < h.starts.count else { return nil }
+    let start = h.starts[index]
+    outLength?.pointee = h.starts[index + 1] - start
+    guard let base = h.bytes.pointer else { return Static.empty }
+    return UnsafeRawPointer(base + start).assumingMemoryBound(to: CChar.self)
+}

@@ -1,0 +1,154 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSwiftTokABI
+import SwiftTok
+
+let knownFlags: UInt32 = UInt32(SWIFTTOK_ADD_SPECIAL_TOKENS) | UInt32(SWIFTTOK_CHAR_OFFSETS)
+
+/// Checks the common arguments of an encoding call.
+func encodeArguments(_ tokenizer: OpaquePointer?, _ text: UnsafePointer<CChar>?, _ length: Int,
+                     _ flags: UInt32) throws(CError) -> (Tokenizer, [UInt8]) {
+    guard let t = TokenizerHandle.from(tokenizer) else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL") }
+    guard flags & ~knownFlags == 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "unknown flags 0x\(String(flags, radix: 16))") }
+    return (t.tokenizer, try callerBytes(text, length, "text"))
+}
+
+extension UInt32 {
+    var addSpecialTokens: Bool { self & UInt32(SWIFTTOK_ADD_SPECIAL_TOKENS) != 0 }
+    var offsetType: OffsetType { self & UInt32(SWIFTTOK_CHAR_OFFSETS) != 0 ? .char : .byte }
+}
+
+/// Runs `body`, mapping argument problems and thrown errors to statuses.
+func guarded(_ body: () throws -> swifttok_status) -> swifttok_status {
+    do {
+        return try body()
+    } catch let e as CError {
+        return fail(e.status, e.message)
+    } catch {
+        return fail(error)
+    }
+}
+
+@c @implementation
+public func swifttok_encode(_ tokenizer: OpaquePointer?, _ text: UnsafePointer<CChar>?, _ length: Int,
+                            _ pair: UnsafePointer<CChar>?, _ pairLength: Int, _ flags: UInt32,
+                            _ out: UnsafeMutablePointer<OpaquePointer?>?) -> swifttok_status {
+    guard let out else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out is NULL") }
+    out.pointee = nil
+    return guarded {
+        let (t, bytes) = try encodeArguments(tokenizer, text, length, flags)
+        let pairBytes: [UInt8]? = pair == nil && pairLength == 0 ? nil : try callerBytes(pair, pairLength, "pair")
+        let e = try t.encode(bytes: bytes, pair: pairBytes, addSpecialTokens: flags.addSpecialTokens, offsets: flags.offsetType)
+        out.pointee = EncodingHandle(e).opaque
+        return SWIFTTOK_OK
+    }
+}
+
+@c @implementation
+public func swifttok_encoding_free(_ encoding: OpaquePointer?) { EncodingHandle.release(encoding) }
+
+@c @implementation
+public func swifttok_encoding_length(_ encoding: OpaquePointer?) -> Int { EncodingHandle.from(encoding)?.ids.count ?? 0 }
+
+@c @implementation
+public func swifttok_encoding_ids(_ encoding: OpaquePointer?) -> UnsafePointer<UInt32>? {
+    EncodingHandle.from(encoding)?.ids.pointer.map { UnsafePointer($0) }
+}
+
+@c @implementation
+public func swifttok_encoding_type_ids(_ encoding: OpaquePointer?) -> UnsafePointer<UInt32>? {
+    EncodingHandle.from(encoding)?.typeIds.pointer.map { UnsafePointer($0) }
+}
+
+@c @implementation
+public func swifttok_encoding_attention_mask(_ encoding: OpaquePointer?) -> UnsafePointer<UInt32>? {
+    EncodingHandle.from(encoding)?.attentionMask.pointer.map { UnsafePointer($0) }
+}
+
+@c @implementation
+public func swifttok_encoding_special_tokens_mask(_ encoding: OpaquePointer?) -> UnsafePointer<UInt32>? {
+    EncodingHandle.from(encoding)?.specialTokensMask.pointer.map { UnsafePointer($0) }
+}
+
+@c @implementation
+public func swifttok_encoding_offsets(_ encoding: OpaquePointer?) -> UnsafePointer<swifttok_offset>? {
+    EncodingHandle.from(encoding)?.offsets.pointer.map { UnsafePointer($0) }
+}
+
+@c @implementation
+public func swifttok_encoding_word_ids(_ encoding: OpaquePointer?) -> UnsafePointer<Int64>? {
+    EncodingHandle.from(encoding)?.wordIds.pointer.map { UnsafePointer($0) }
+}
+
+@c @implementation
+public func swifttok_encoding_token(_ encoding: OpaquePointer?, _ index: Int, _ outLength: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    outLength?.pointee = 0
+    guard let e = EncodingHandle.from(encoding), index >= 0, index < e.ids.count else { return nil }
+    let start = e.tokenStarts[index]
+    let length = e.tokenStarts[index + 1] - start
+    outLength?.pointee = length
+    // An empty token still gets a valid pointer.
+    guard let base = e.tokenBytes.pointer else { return Static.empty }
+    return UnsafeRawPointer(base + start).assumingMemoryBound(to: CChar.self)
+}
+
+@c @implementation
+public func swifttok_encoding_overflowing_count(_ encoding: OpaquePointer?) -> Int {
+    EncodingHandle.from(encoding)?.overflowing.count ?? 0
+}
+
+@c @implementation
+public func swifttok_encoding_overflowing(_ encoding: OpaquePointer?, _ index: Int) -> OpaquePointer? {
+    guard let e = EncodingHandle.from(encoding), index >= 0, index < e.overflowing.count else { return nil }
+    return e.overflowing[index].opaqueUnretained
+}
+
+@c @implementation
+public func swifttok_encode_ids(_ tokenizer: OpaquePointer?, _ text: UnsafePointer<CChar>?, _ length: Int, _ flags: UInt32,
+                                _ ids: UnsafeMutablePointer<UInt32>?, _ capacity: Int,
+                                _ outCount: UnsafeMutablePointer<Int>?) -> swifttok_status {
+    guard let outCount else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_count is NULL") }
+    return guarded {
+        let (t, bytes) = try encodeArguments(tokenizer, text, length, flags)
+        let result = try t.encodeIds(bytes: bytes, addSpecialTokens: flags.addSpecialTokens)
+        outCount.pointee = result.count
+        if result.count > capacity {
+            return fail(SWIFTTOK_ERROR_BUFFER_TOO_SMALL, "buffer too small: \(result.count) ids, capacity \(capacity)")
+        }
+        if result.isEmpty { return SWIFTTOK_OK }
+        guard let ids else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "ids is NULL but capacity is \(capacity)") }
+        result.withUnsafeBufferPointer { ids.update(from: $0.baseAddress!, count: result.count) }  // Safe: non-empty.
+        return SWIFTTOK_OK
+    }
+}
+
+@c @implementation
+public func swifttok_count_tokens(_ tokenizer: OpaquePointer?, _ text: UnsafePointer<CChar>?, _ length: Int, _ flags: UInt32,
+                                  _ outCount: UnsafeMutablePointer<Int>?) -> swifttok_status {
+    guard let outCount else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_count is NULL") }
+    return guarded {
+        let (t, bytes) = try encodeArguments(tokenizer, text, length, flags)
+        outCount.pointee = try t.encodeIds(bytes: bytes, addSpecialTokens: flags.addSpecialTokens).count
+        return SWIFTTOK_OK
+    }
+}
+
+@c @implementation
+public func swifttok_count_tokens_up_to(_ tokenizer: OpaquePointer?, _ text: UnsafePointer<CChar>?, _ length: Int,
+                                        _ flags: UInt32, _ limit: Int, _ outCount: UnsafeMutablePointer<Int>?,
+                                        _ outByteEnd: UnsafeMutablePointer<Int>?) -> swifttok_status {
+    guard let outCount, let outByteEnd else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_count or out_byte_end is NULL") }
+    return guarded {
+        let (t, bytes) = try encodeArguments(tokenizer, text, length, flags)
+        let e = try t.encode(bytes: bytes, addSpecialTokens: flags.addSpecialTokens, offsets: .byte)
+        if e.count <= limit {
+            outCount.pointee = e.count
+            outByteEnd.pointee = bytes.count
+        } else {
+            outCount.pointee = limit
+            outByteEnd.pointee = e.offsets.prefix(limit).reduce(0) { Swift.max($0, $1.1) }
+        }
+        return SWIFTTOK_OK
+    }
+}

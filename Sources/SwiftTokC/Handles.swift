@@ -1,0 +1,189 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSwiftTokABI
+import SwiftTok
+
+/// What a `swifttok_tokenizer *` points to.
+final class TokenizerHandle {
+    let tokenizer: Tokenizer
+    init(_ tokenizer: Tokenizer) { self.tokenizer = tokenizer }
+
+    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
+
+    static func from(_ p: OpaquePointer?) -> TokenizerHandle? {
+        guard let p else { return nil }
+        return Unmanaged<TokenizerHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+
+    static func release(_ p: OpaquePointer?) {
+        guard let p else { return }
+        Unmanaged<TokenizerHandle>.fromOpaque(UnsafeRawPointer(p)).release()
+    }
+}
+
+/// A heap buffer with a stable address for the lifetime of its owner (accessors hand out pointers).
+struct StableBuffer<T> {
+    let pointer: UnsafeMutablePointer<T>?
+    let count: Int
+
+    init(_ values: [T]) {
+        count = values.count
+        if values.isEmpty {
+            pointer = nil
+        } else {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: values.count)
+            values.withUnsafeBufferPointer { src in
+                // Safe: `src` has exactly `count` initialized elements.
+                p.initialize(from: src.baseAddress!, count: values.count)
+            }
+            pointer = p
+        }
+    }
+
+    func free() {
+        guard let pointer else { return }
+        pointer.deinitialize(count: count)
+        pointer.deallocate()
+    }
+}
+
+/// What a `swifttok_encoding *` points to: the encoding's arrays in C layout.
+final class EncodingHandle {
+    let ids: StableBuffer<UInt32>
+    let typeIds: StableBuffer<UInt32>
+    let attentionMask: StableBuffer<UInt32>
+    let specialTokensMask: StableBuffer<UInt32>
+    let offsets: StableBuffer<swifttok_offset>
+    let wordIds: StableBuffer<Int64>
+    let tokenBytes: StableBuffer<UInt8>
+    let tokenStarts: [Int]
+    let overflowing: [EncodingHandle]
+
+    init(_ e: Encoding) {
+        ids = StableBuffer(e.ids)
+        typeIds = StableBuffer(e.typeIds)
+        attentionMask = StableBuffer(e.attentionMask)
+        specialTokensMask = StableBuffer(e.specialTokensMask)
+        offsets = StableBuffer(e.offsets.map { swifttok_offset(start: UInt64($0.0), end: UInt64($0.1)) })
+        wordIds = StableBuffer(e.wordIds.map { $0.map { Int64($0) } ?? -1 })
+        var bytes: [UInt8] = []
+        var starts: [Int] = [0]
+        for t in e.tokens {
+            bytes += t.utf8
+            starts.append(bytes.count)
+        }
+        tokenBytes = StableBuffer(bytes)
+        tokenStarts = starts
+        overflowing = e.overflowing.map(EncodingHandle.init)
+    }
+
+    deinit {
+        ids.free()
+        typeIds.free()
+        attentionMask.free()
+        specialTokensMask.free()
+        offsets.free()
+        wordIds.free()
+        tokenBytes.free()
+    }
+
+    /// Borrowed pointer for an overflowing part (owned by this handle).
+    var opaqueUnretained: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
+    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
+
+    static func from(_ p: OpaquePointer?) -> EncodingHandle? {
+        guard let p else { return nil }
+        return Unmanaged<EncodingHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+
+    static func release(_ p: OpaquePointer?) {
+        guard let p else { return }
+        Unmanaged<EncodingHandle>.fromOpaque(UnsafeRawPointer(p)).release()
+    }
+}
+
+/// What a `swifttok_batch *` points to.
+final class BatchHandle {
+    let ids: StableBuffer<UInt32>
+    let starts: StableBuffer<Int>
+    let count: Int
+
+    init(_ lists: [[UInt32]]) {
+        var flat: [UInt32] = []
+        flat.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        var starts: [Int] = [0]
+        for l in lists {
+            flat += l
+            starts.append(flat.count)
+        }
+        ids = StableBuffer(flat)
+        self.starts = StableBuffer(starts)
+        count = lists.count
+    }
+
+    deinit {
+        ids.free()
+        starts.free()
+    }
+
+    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
+
+    static func from(_ p: OpaquePointer?) -> BatchHandle? {
+        guard let p else { return nil }
+        return Unmanaged<BatchHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+
+    static func release(_ p: OpaquePointer?) {
+        guard let p else { return }
+        Unmanaged<BatchHandle>.fromOpaque(UnsafeRawPointer(p)).release()
+    }
+}
+
+/// What a `swifttok_texts *` points to.
+final class TextsHandle {
+    let bytes: StableBuffer<UInt8>
+    let starts: [Int]
+
+    init(_ texts: [String]) {
+        var b: [UInt8] = []
+        var s: [Int] = [0]
+        for t in texts {
+            b += t.utf8
+            s.append(b.count)
+        }
+        bytes = StableBuffer(b)
+        starts = s
+    }
+
+    deinit { bytes.free() }
+
+    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
+
+    static func from(_ p: OpaquePointer?) -> TextsHandle? {
+        guard let p else { return nil }
+        return Unmanaged<TextsHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+
+    static func release(_ p: OpaquePointer?) {
+        guard let p else { return }
+        Unmanaged<TextsHandle>.fromOpaque(UnsafeRawPointer(p)).release()
+    }
+}
+
+/// Copies caller bytes, checking the pointer/length pair (NULL is fine only with length 0).
+func callerBytes(_ p: UnsafeRawPointer?, _ length: Int, _ name: String) throws(CError) -> [UInt8] {
+    if length == 0 { return [] }
+    guard let p else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its length is \(length)") }
+    return Array(UnsafeRawBufferPointer(start: p, count: length))
+}
+
+/// An argument problem found at the boundary.
+struct CError: Error {
+    let status: swifttok_status
+    let message: String
+    init(_ status: swifttok_status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+}

@@ -1,0 +1,304 @@
+/*
+ * swifttok.h — the C interface of swifttok, an exact and fast tokenizer engine.
+ *
+ * swifttok loads Hugging Face `tokenizer.json` files and tiktoken rank files and gives the same
+ * token ids, tokens, offsets and decoded text as the reference libraries.
+ *
+ * Conventions
+ * - Strings are UTF-8, passed as (pointer, length in bytes); they need no NUL terminator, except
+ *   file paths, which are NUL-terminated C strings.
+ * - Every function that can fail returns a swifttok_status. SWIFTTOK_OK is 0. On failure the
+ *   output arguments are left unchanged (set to NULL / 0 where documented), and
+ *   swifttok_last_error() returns a message for the calling thread.
+ * - Objects are opaque handles created by a swifttok function and released by the matching
+ *   `_free` function. Every `_free` accepts NULL and does nothing.
+ * - Pointers returned by accessors ("borrowed") stay valid until the object they came from is
+ *   freed; the caller must not free them.
+ * - Thread safety: a swifttok_tokenizer is immutable; any number of threads may use one handle at
+ *   the same time. swifttok_encoding, swifttok_batch and swifttok_texts are immutable after
+ *   creation and may be read from several threads. A swifttok_decode_stream is mutable: use each
+ *   one from one thread at a time.
+ * - Nothing here aborts the process on bad input: NULL pointers, wrong lengths, invalid UTF-8,
+ *   malformed files and too-small buffers return a status.
+ */
+#ifndef SWIFTTOK_H
+#define SWIFTTOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * Version
+ * ------------------------------------------------------------------------------------------- */
+
+#define SWIFTTOK_VERSION_MAJOR 0
+#define SWIFTTOK_VERSION_MINOR 1
+#define SWIFTTOK_VERSION_PATCH 0
+/** MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define SWIFTTOK_VERSION_NUMBER (SWIFTTOK_VERSION_MAJOR * 10000 + SWIFTTOK_VERSION_MINOR * 100 + SWIFTTOK_VERSION_PATCH)
+#define SWIFTTOK_VERSION_STRING "0.1.0"
+
+/** The version of the loaded library, as SWIFTTOK_VERSION_NUMBER (compare with the header's). */
+unsigned swifttok_version_number(void);
+
+/** The version of the loaded library as a static string, e.g. "0.1.0". */
+const char *swifttok_version_string(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Status codes. The numbers never change meaning; new codes may be added.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef enum swifttok_status {
+    SWIFTTOK_OK = 0,
+    /** A required pointer argument was NULL. */
+    SWIFTTOK_ERROR_NULL_ARGUMENT = 1,
+    /** An argument was out of its range or inconsistent (a length, a flag, an option). */
+    SWIFTTOK_ERROR_INVALID_ARGUMENT = 2,
+    /** Text given to the library was not valid UTF-8. */
+    SWIFTTOK_ERROR_INVALID_UTF8 = 3,
+    /** A file could not be opened or read. */
+    SWIFTTOK_ERROR_IO = 4,
+    /** A tokenizer file was malformed (bad JSON, wrong-typed or missing field, bad merges ...). */
+    SWIFTTOK_ERROR_MALFORMED = 5,
+    /** A tokenizer file uses a component or format swifttok does not support. */
+    SWIFTTOK_ERROR_UNSUPPORTED = 6,
+    /** The caller's buffer was too small; the size needed was written to the size output. */
+    SWIFTTOK_ERROR_BUFFER_TOO_SMALL = 7,
+    /** An index or id was out of range. */
+    SWIFTTOK_ERROR_OUT_OF_RANGE = 8,
+    /** Encoding failed for a reason other than the above (e.g. impossible truncation settings). */
+    SWIFTTOK_ERROR_ENCODING = 9,
+    /** Memory could not be allocated. */
+    SWIFTTOK_ERROR_OUT_OF_MEMORY = 10
+} swifttok_status;
+
+/** A static, never-NULL English description of a status code (unknown codes included). */
+const char *swifttok_status_string(swifttok_status status);
+
+/**
+ * The message of the last failure on the calling thread (thread-local), or "" when there is none.
+ * Valid until the next swifttok call on the same thread.
+ */
+const char *swifttok_last_error(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Tokenizers
+ * ------------------------------------------------------------------------------------------- */
+
+/** An immutable tokenizer; share it freely across threads. */
+typedef struct swifttok_tokenizer swifttok_tokenizer;
+
+/**
+ * Loads a tokenizer from a file: a tokenizer.json, a .tiktoken rank file (r50k, p50k, cl100k,
+ * o200k, qwen) or a Llama 3 tokenizer.model (tiktoken format).
+ * `path` is NUL-terminated. On success `*out` owns a new tokenizer (free with
+ * swifttok_tokenizer_free); on failure `*out` is set to NULL.
+ */
+swifttok_status swifttok_tokenizer_from_file(const char *path, swifttok_tokenizer **out);
+
+/** Like swifttok_tokenizer_from_file, from the bytes of such a file in memory (copied). */
+swifttok_status swifttok_tokenizer_from_bytes(const uint8_t *data, size_t length, swifttok_tokenizer **out);
+
+/** Releases a tokenizer. NULL is allowed. */
+void swifttok_tokenizer_free(swifttok_tokenizer *tokenizer);
+
+/** Vocabulary size including added tokens; 0 for NULL. */
+size_t swifttok_vocab_size(const swifttok_tokenizer *tokenizer);
+
+/** The id of a token (added tokens first, then the model's vocabulary). */
+swifttok_status swifttok_token_to_id(const swifttok_tokenizer *tokenizer, const char *token, size_t length,
+                                     uint32_t *out_id);
+
+/**
+ * The token of an id, written to `buffer` (not NUL-terminated); `*out_length` receives its length
+ * in bytes. With a too-small buffer (or buffer NULL and capacity 0, to ask for the size) returns
+ * SWIFTTOK_ERROR_BUFFER_TOO_SMALL and writes the needed length. Unknown ids: OUT_OF_RANGE.
+ */
+swifttok_status swifttok_id_to_token(const swifttok_tokenizer *tokenizer, uint32_t id, char *buffer,
+                                     size_t capacity, size_t *out_length);
+
+/* ---------------------------------------------------------------------------------------------
+ * Options
+ * ------------------------------------------------------------------------------------------- */
+
+/** Flags for encoding calls (bitwise OR). */
+enum {
+    /** Add the post-processor's special tokens ([CLS] ... [SEP], <s> ... </s>, BOS ...). */
+    SWIFTTOK_ADD_SPECIAL_TOKENS = 1u << 0,
+    /** Offsets in Unicode scalars (as tokenizers' Python API) instead of UTF-8 bytes. */
+    SWIFTTOK_CHAR_OFFSETS = 1u << 1
+};
+
+typedef enum swifttok_truncation_strategy {
+    SWIFTTOK_TRUNCATE_LONGEST_FIRST = 0,
+    SWIFTTOK_TRUNCATE_ONLY_FIRST = 1,
+    SWIFTTOK_TRUNCATE_ONLY_SECOND = 2
+} swifttok_truncation_strategy;
+
+typedef enum swifttok_direction {
+    SWIFTTOK_RIGHT = 0,
+    SWIFTTOK_LEFT = 1
+} swifttok_direction;
+
+/** Truncation settings (tokenizers' enable_truncation). */
+typedef struct swifttok_truncation {
+    size_t max_length;
+    size_t stride;
+    swifttok_truncation_strategy strategy;
+    swifttok_direction direction;
+} swifttok_truncation;
+
+/** Padding settings (tokenizers' enable_padding). length 0 = pad to the longest in the batch. */
+typedef struct swifttok_padding {
+    size_t length;
+    size_t pad_to_multiple_of; /**< 0 = none */
+    swifttok_direction direction;
+    uint32_t pad_id;
+    uint32_t pad_type_id;
+    const char *pad_token; /**< UTF-8, NUL-terminated; NULL = "[PAD]" */
+} swifttok_padding;
+
+/**
+ * A new tokenizer equal to `tokenizer` with the given truncation and padding (NULL = disabled:
+ * this also removes settings the file carried). The original handle is unchanged.
+ */
+swifttok_status swifttok_tokenizer_configure(const swifttok_tokenizer *tokenizer,
+                                             const swifttok_truncation *truncation,
+                                             const swifttok_padding *padding, swifttok_tokenizer **out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Encoding one input
+ * ------------------------------------------------------------------------------------------- */
+
+/** The full result of encoding one input or pair; immutable. */
+typedef struct swifttok_encoding swifttok_encoding;
+
+/** A token's span in the input: [start, end) in bytes, or in scalars with SWIFTTOK_CHAR_OFFSETS. */
+typedef struct swifttok_offset {
+    uint64_t start;
+    uint64_t end;
+} swifttok_offset;
+
+/**
+ * Encodes `text` (and `pair` when not NULL) with `flags`. Empty text is fine (text may be NULL
+ * when length is 0). On success `*out` owns a new encoding (free with swifttok_encoding_free).
+ */
+swifttok_status swifttok_encode(const swifttok_tokenizer *tokenizer, const char *text, size_t length,
+                                const char *pair, size_t pair_length, uint32_t flags, swifttok_encoding **out);
+
+/** Releases an encoding. NULL is allowed. */
+void swifttok_encoding_free(swifttok_encoding *encoding);
+
+/** Number of tokens; 0 for NULL. All the arrays below have this many elements. */
+size_t swifttok_encoding_length(const swifttok_encoding *encoding);
+
+/** Borrowed arrays of the encoding (NULL for a NULL encoding or an empty one). */
+const uint32_t *swifttok_encoding_ids(const swifttok_encoding *encoding);
+const uint32_t *swifttok_encoding_type_ids(const swifttok_encoding *encoding);
+const uint32_t *swifttok_encoding_attention_mask(const swifttok_encoding *encoding);
+const uint32_t *swifttok_encoding_special_tokens_mask(const swifttok_encoding *encoding);
+const swifttok_offset *swifttok_encoding_offsets(const swifttok_encoding *encoding);
+/** Word index of each token, or -1 for special and padding tokens. */
+const int64_t *swifttok_encoding_word_ids(const swifttok_encoding *encoding);
+
+/**
+ * The token string at `index`, borrowed (not NUL-terminated); `*out_length` gets its length.
+ * Returns NULL (and length 0) when the index is out of range.
+ */
+const char *swifttok_encoding_token(const swifttok_encoding *encoding, size_t index, size_t *out_length);
+
+/** Number of overflowing parts produced by truncation. */
+size_t swifttok_encoding_overflowing_count(const swifttok_encoding *encoding);
+
+/** The overflowing part at `index`, borrowed (do not free); NULL when out of range. */
+const swifttok_encoding *swifttok_encoding_overflowing(const swifttok_encoding *encoding, size_t index);
+
+/**
+ * The zero-allocation path: writes the ids of `text` into `ids` (capacity elements) and their
+ * number into `*out_count`. When the buffer is too small returns SWIFTTOK_ERROR_BUFFER_TOO_SMALL
+ * with the needed count in `*out_count` (pass ids NULL and capacity 0 to ask).
+ */
+swifttok_status swifttok_encode_ids(const swifttok_tokenizer *tokenizer, const char *text, size_t length,
+                                    uint32_t flags, uint32_t *ids, size_t capacity, size_t *out_count);
+
+/** Number of tokens `text` encodes to (with `flags`), without returning the ids. */
+swifttok_status swifttok_count_tokens(const swifttok_tokenizer *tokenizer, const char *text, size_t length,
+                                      uint32_t flags, size_t *out_count);
+
+/**
+ * Counts tokens up to `limit`, for budgeting prompts: `*out_count` receives min(count, limit) and
+ * `*out_byte_end` the byte offset in `text` where the first `*out_count` tokens end (the whole
+ * length when the text fits).
+ */
+swifttok_status swifttok_count_tokens_up_to(const swifttok_tokenizer *tokenizer, const char *text, size_t length,
+                                            uint32_t flags, size_t limit, size_t *out_count, size_t *out_byte_end);
+
+/* ---------------------------------------------------------------------------------------------
+ * Batches
+ * ------------------------------------------------------------------------------------------- */
+
+/** The ids of many inputs as one flat array plus per-input offsets; immutable. */
+typedef struct swifttok_batch swifttok_batch;
+
+/**
+ * Encodes `count` texts (texts[i] with lengths[i] bytes) on `threads` threads (0 = all cores;
+ * no global pool, safe after fork). On success `*out` owns a batch (free with swifttok_batch_free).
+ * If any input fails, nothing is returned and the status names the first failing input's problem.
+ */
+swifttok_status swifttok_encode_batch(const swifttok_tokenizer *tokenizer, const char *const *texts,
+                                      const size_t *lengths, size_t count, uint32_t flags, size_t threads,
+                                      swifttok_batch **out);
+
+/** Releases a batch. NULL is allowed. */
+void swifttok_batch_free(swifttok_batch *batch);
+
+/** Number of inputs in the batch. */
+size_t swifttok_batch_count(const swifttok_batch *batch);
+
+/**
+ * The flat ids (borrowed); `*out_total` receives their number. The ids of input i are
+ * ids[starts[i] ..< starts[i + 1]] with `starts` from swifttok_batch_starts.
+ */
+const uint32_t *swifttok_batch_ids(const swifttok_batch *batch, size_t *out_total);
+
+/** count + 1 start indexes into the flat ids (borrowed). */
+const size_t *swifttok_batch_starts(const swifttok_batch *batch);
+
+/* ---------------------------------------------------------------------------------------------
+ * Decoding
+ * ------------------------------------------------------------------------------------------- */
+
+/**
+ * Decodes ids into `buffer` (not NUL-terminated); `*out_length` receives the text's length. With
+ * a too-small buffer returns SWIFTTOK_ERROR_BUFFER_TOO_SMALL and the needed length. Unknown ids
+ * are skipped, as in tokenizers. `skip_special_tokens` is 0 or 1.
+ */
+swifttok_status swifttok_decode(const swifttok_tokenizer *tokenizer, const uint32_t *ids, size_t count,
+                                int skip_special_tokens, char *buffer, size_t capacity, size_t *out_length);
+
+/** Many decoded texts; immutable. */
+typedef struct swifttok_texts swifttok_texts;
+
+/** Decodes `count` id lists (ids[i] with counts[i] ids) on `threads` threads (0 = all cores). */
+swifttok_status swifttok_decode_batch(const swifttok_tokenizer *tokenizer, const uint32_t *const *ids,
+                                      const size_t *counts, size_t count, int skip_special_tokens,
+                                      size_t threads, swifttok_texts **out);
+
+/** Releases decoded texts. NULL is allowed. */
+void swifttok_texts_free(swifttok_texts *texts);
+
+/** Number of texts. */
+size_t swifttok_texts_count(const swifttok_texts *texts);
+
+/** Text `index` (borrowed, not NUL-terminated); NULL when out of range. */
+const char *swifttok_texts_get(const swifttok_texts *texts, size_t index, size_t *out_length);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIFTTOK_H */
