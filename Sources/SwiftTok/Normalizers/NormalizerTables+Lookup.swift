@@ -87,7 +87,7 @@ enum NormalizerTables {
         return bytes.split(separator: separator, omittingEmptySubsequences: true)
     }
 
-    private static func ranges(_ source: String) -> [ClosedRange<UInt32>] {
+    static func ranges(_ source: String) -> [ClosedRange<UInt32>] {
         fields(source, UInt8(ascii: ",")).map { f in
             if let dash = f.firstIndex(of: UInt8(ascii: "-")) {
                 return hex(f[f.startIndex..<dash])...hex(f[(dash + 1)...])
