@@ -1,5 +1,8 @@
 import Testing
 @testable import SwiftTok
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Normalizers against tokenizers 0.23.3: normalizers_expected.json holds, for every
 /// configuration and input, `normalizer.normalize_str(s)` and the original byte range of every
@@ -13,9 +16,10 @@ import Testing
         let alignments: [Range<Int>]
     }
 
-    static let cases: [Case] = {
-        let path = String(#filePath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-            .dropLast().map { String(decoding: $0, as: Unicode.UTF8.self) }.joined(separator: "/")) + "/normalizers_expected.json"
+    static let cases: [Case] = load(String(#filePath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        .dropLast().map { String(decoding: $0, as: Unicode.UTF8.self) }.joined(separator: "/")) + "/normalizers_expected.json")
+
+    static func load(_ path: String) -> [Case] {
         guard let bytes = try? FileIO.read(path), let root = try? JSON.parse(bytes),
               let list = root.objectValue?["cases"]?.arrayValue else { return [] }
         return list.compactMap { item in
@@ -27,7 +31,7 @@ import Testing
             }
             return Case(config: config, input: input, normalized: normalized, alignments: ranges)
         }
-    }()
+    }
 
     /// Original range of each normalized character, as the fixture records it.
     static func characterAlignments(_ n: NormalizedString) -> [Range<Int>] {
@@ -46,8 +50,21 @@ import Testing
     }
 
     @Test func textAndAlignmentsMatchReference() throws {
+        try Self.check(Self.cases)
+    }
+
+    /// A larger differential run from `make_expected.py --random N --out FILE`, when
+    /// SWIFTTOK_NORMALIZER_FUZZ names that file.
+    @Test func fuzzFromEnvironment() throws {
+        guard let path = getenv("SWIFTTOK_NORMALIZER_FUZZ").map({ String(cString: $0) }) else { return }
+        let cases = Self.load(path)
+        #expect(!cases.isEmpty)
+        try Self.check(cases)
+    }
+
+    static func check(_ cases: [Case]) throws {
         var failures: [String] = []
-        for c in Self.cases {
+        for c in cases {
             let normalizer = try Normalizer(json: c.config, path: "$.normalizer")
             var n = NormalizedString(c.input)
             try normalizer.normalize(&n)

@@ -8,7 +8,10 @@ normalizer, split into one piece per normalized character (NormalizedString slic
 byte range, i.e. `originalRange(ofNormalized:)` of that character.
 
 Run: /work/venv-scratch/bin/python Tests/SwiftTokTests/Normalizers/make_expected.py
+A larger differential run (not committed): `make_expected.py --random 20000 --out /tmp/fuzz.json`, then
+`SWIFTTOK_NORMALIZER_FUZZ=/tmp/fuzz.json swift test --filter NormalizerTests`.
 """
+import sys
 import json
 import os
 import random
@@ -48,7 +51,37 @@ def random_inputs(count, seed):
     return out
 
 
-INPUTS = FIXED + random_inputs(60, 1234)
+def wide_inputs(count, seed):
+    """Random code points from everywhere (marks, compatibility forms, new scripts, private use)."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        chars = []
+        for _ in range(rng.randint(1, 10)):
+            r = rng.random()
+            if r < 0.3:
+                c = rng.randint(0x300, 0x36F)
+            elif r < 0.5:
+                c = rng.randint(0x20, 0x7F)
+            elif r < 0.8:
+                c = rng.randint(0xA0, 0xFFFF)
+            else:
+                c = rng.randint(0x10000, 0x10FFFF)
+            if 0xD800 <= c < 0xE000:
+                c = 0x20
+            chars.append(chr(c))
+        out.append("".join(chars))
+    return out
+
+
+args = sys.argv[1:]
+OUT_PATH = os.path.join(HERE, "normalizers_expected.json")
+if "--random" in args:
+    n = int(args[args.index("--random") + 1])
+    INPUTS = random_inputs(n // 2, 99) + wide_inputs(n - n // 2, 77)
+    OUT_PATH = args[args.index("--out") + 1]
+else:
+    INPUTS = FIXED + random_inputs(60, 1234)
 
 CONFIGS = [
     {"type": "NFC"}, {"type": "NFD"}, {"type": "NFKC"}, {"type": "NFKD"}, {"type": "Lowercase"},
@@ -108,6 +141,6 @@ for config in CONFIGS:
         assert len(aligned) == len(normalized)
         cases.append({"normalizer": config, "input": text, "normalized": normalized, "alignments": aligned})
 
-with open(os.path.join(HERE, "normalizers_expected.json"), "w") as f:
+with open(OUT_PATH, "w") as f:
     json.dump({"tokenizers": tokenizers.__version__, "cases": cases}, f, ensure_ascii=False, indent=None)
 print(len(cases), "cases")
