@@ -1,0 +1,143 @@
+/// The `NormalizedString` edits that normalizers build on, each producing the same
+/// `(scalar, change)` stream as the method of the same name in `tokenizers`' normalizer.rs,
+/// so alignments (and encoding offsets) come out identical.
+extension NormalizedString {
+    typealias Changes = [(scalar: UInt32, change: Int)]
+
+    /// The normalized range `tokenizers`' `transform` edits: the image of the whole original
+    /// text, which leaves out leading bytes aligned to nothing (inserted before any original
+    /// text). Nil when the reference would not transform at all.
+    var referenceTransformRange: Range<Int>? {
+        if original.isEmpty { return 0..<0 }
+        if normalized.isEmpty { return nil }
+        var start = 0
+        while start < alignments.count && alignments[start].start == alignments[start].end { start += 1 }
+        return start..<normalized.count
+    }
+
+    /// `tokenizers`' `transform`: `transformRange` over `referenceTransformRange`.
+    mutating func transformLikeReference(_ changes: Changes, initialOffset: Int) {
+        guard let range = referenceTransformRange else { return }
+        transformRange(range, changes, initialOffset: initialOffset)
+    }
+
+    /// True when every byte is ASCII.
+    var isASCII: Bool {
+        normalized.withUnsafeBufferPointer { p in
+            var acc: UInt8 = 0
+            for b in p { acc |= b }
+            return acc < 0x80
+        }
+    }
+
+    /// `tokenizers`' `filter`: keeps the scalars `keep` accepts.
+    mutating func filterLikeReference(_ keep: (UInt32) -> Bool) {
+        let all = scalars
+        guard all.contains(where: { !keep($0) }) else { return }
+        var removed = 0
+        var removedStart = 0
+        var changes: Changes = []
+        changes.reserveCapacity(all.count)
+        var last: UInt32?
+        for s in all {
+            if keep(s) {
+                if let l = last { changes.append((l, -removed)) } else { removedStart = removed }
+                last = s
+                removed = 0
+            } else {
+                removed += 1
+            }
+        }
+        if let l = last { changes.append((l, -removed)) } else { removedStart = removed }
+        transformLikeReference(changes, initialOffset: removedStart)
+    }
+
+    /// `tokenizers`' `map`: one scalar for one.
+    mutating func mapLikeReference(_ f: (UInt32) -> UInt32) {
+        let all = scalars
+        var changes: Changes = []
+        changes.reserveCapacity(all.count)
+        var changed = false
+        for s in all {
+            let m = f(s)
+            changed = changed || m != s
+            changes.append((m, 0))
+        }
+        guard changed else { return }
+        transformLikeReference(changes, initialOffset: 0)
+    }
+
+    /// `tokenizers`' `lowercase`: Rust's `char::to_lowercase` per scalar, extra scalars inserted.
+    mutating func lowercaseLikeReference() {
+        if isASCII {
+            // One byte for one byte keeps every alignment, as the reference's transform does.
+            normalized.withUnsafeMutableBufferPointer { p in
+                for i in p.indices where p[i] >= 0x41 && p[i] <= 0x5A { p[i] |= 0x20 }
+            }
+            return
+        }
+        let all = scalars
+        var changes: Changes = []
+        changes.reserveCapacity(all.count + 8)
+        var changed = false
+        let table = NormalizerTables.data.lowercase
+        for s in all {
+            if s < 0x80 {
+                let l = (s >= 0x41 && s <= 0x5A) ? s | 0x20 : s
+                changed = changed || l != s
+                changes.append((l, 0))
+            } else if let mapped = table.lookup(s) {
+                changed = true
+                var first = true
+                for l in mapped {
+                    changes.append((l, first ? 0 : 1))
+                    first = false
+                }
+            } else {
+                changes.append((s, 0))
+            }
+        }
+        guard changed else { return }
+        transformLikeReference(changes, initialOffset: 0)
+    }
+
+    /// `tokenizers`' `lstrip` / `rstrip` / `strip`: removes leading and/or trailing whitespace
+    /// (Rust's `char::is_whitespace`).
+    mutating func stripLikeReference(left: Bool, right: Bool) {
+        let all = scalars
+        let isSpace = { (s: UInt32) in NormalizerTables.flags(s) & NormalizerTables.whitespace != 0 }
+        var leading = 0
+        if left { while leading < all.count && isSpace(all[leading]) { leading += 1 } }
+        var trailing = 0
+        if right { while trailing < all.count && isSpace(all[all.count - 1 - trailing]) { trailing += 1 } }
+        guard leading > 0 || trailing > 0 else { return }
+        let keepEnd = all.count - trailing
+        var changes: Changes = []
+        if leading < keepEnd {
+            changes.reserveCapacity(keepEnd - leading)
+            for i in leading..<keepEnd {
+                changes.append((all[i], i == keepEnd - 1 ? -trailing : 0))
+            }
+        }
+        transformLikeReference(changes, initialOffset: leading)
+    }
+
+    /// `tokenizers`' `replace`: every match of `regex` becomes `content`, whose scalars are
+    /// inserted after the match's removal (so they share the alignment of its last byte).
+    mutating func replaceLikeReference(_ regex: Regex, content: [UInt32]) throws {
+        let pieces = try regex.splitPieces(normalized)
+        var shift = 0
+        var contentLength = 0
+        for s in content { contentLength += UTF8.length(ofScalar: s) }
+        let changes: Changes = content.map { ($0, 1) }
+        for piece in pieces where piece.isMatch {
+            let start = Swift.max(0, piece.range.lowerBound + shift)
+            let end = Swift.max(0, piece.range.upperBound + shift)
+            let removed = normalized.withUnsafeBufferPointer { p in
+                UTF8.scalarCount(UnsafeBufferPointer(rebasing: p[start..<end]))
+            }
+            transformRange(start..<end, changes, initialOffset: removed)
+            shift += contentLength - piece.range.count
+        }
+    }
+}
