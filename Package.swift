@@ -32,6 +32,10 @@ let package = Package(
             name: "SwiftTokCLI",
             dependencies: ["SwiftTok", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: fast),
-        .testTarget(name: "SwiftTokTests", dependencies: ["SwiftTok"]),
+        .testTarget(
+            name: "SwiftTokTests", dependencies: ["SwiftTok"],
+            // Fixture generators and their reference output are read through #filePath, not bundled.
+            exclude: ["Normalizers/make_expected.py", "Normalizers/normalizers_expected.json",
+                      "Tokenizer/make_encoding_expected.py", "Tokenizer/encoding_expected.json"]),
     ]
 )

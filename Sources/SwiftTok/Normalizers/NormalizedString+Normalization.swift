@@ -4,21 +4,10 @@
 extension NormalizedString {
     typealias Changes = [(scalar: UInt32, change: Int)]
 
-    /// The normalized range `tokenizers`' `transform` edits: the image of the whole original
-    /// text, which leaves out leading bytes aligned to nothing (inserted before any original
-    /// text). Nil when the reference would not transform at all.
-    var referenceTransformRange: Range<Int>? {
-        if original.isEmpty { return 0..<0 }
-        if normalized.isEmpty { return nil }
-        var start = 0
-        while start < alignments.count && alignments[start].start == alignments[start].end { start += 1 }
-        return start..<normalized.count
-    }
-
-    /// `tokenizers`' `transform`: `transformRange` over `referenceTransformRange`.
+    /// `tokenizers`' `transform` (the core `transform` follows its range rules).
+    @inline(__always)
     mutating func transformLikeReference(_ changes: Changes, initialOffset: Int) {
-        guard let range = referenceTransformRange else { return }
-        transformRange(range, changes, initialOffset: initialOffset)
+        transform(changes, initialOffset: initialOffset)
     }
 
     /// True when every byte is ASCII.

@@ -189,7 +189,7 @@ public struct NormalizedString: Sendable, Equatable {
             }
             if change < 0 {
                 var k = 0
-                while k < -change && offset < count {
+                while k < -change && offset < range.upperBound {
                     offset += UTF8.sequenceLength(lead: normalized[offset])
                     k += 1
                 }
@@ -202,9 +202,17 @@ public struct NormalizedString: Sendable, Equatable {
         alignments.replaceSubrange(range, with: newAlignments)
     }
 
-    /// `transformRange` over the whole normalized text.
+    /// `transformRange` over the image of the whole original text, as `tokenizers`' `transform`
+    /// (which skips leading normalized bytes aligned to nothing).
     public mutating func transform(_ changes: [(scalar: UInt32, change: Int)], initialOffset: Int) {
-        transformRange(0..<normalized.count, changes, initialOffset: initialOffset)
+        if original.isEmpty {
+            transformRange(0..<0, changes, initialOffset: initialOffset)
+            return
+        }
+        if normalized.isEmpty { return }
+        var start = 0
+        while start < alignments.count && alignments[start].start == alignments[start].end { start += 1 }
+        transformRange(start..<normalized.count, changes, initialOffset: initialOffset)
     }
 
     /// Maps every scalar through `f` (one for one).
