@@ -57,12 +57,21 @@ extension Decoders {
             try tokens.map { token in
                 let bytes = Array(token.utf8)
                 if bytes.isEmpty { return token }
-                let pieces = try regex.splitPieces(bytes)
+                let found = try bytes.withUnsafeBufferPointer { try regex.matches(in: $0) }
                 var out: [UInt8] = []
                 out.reserveCapacity(bytes.count)
-                for piece in pieces {
-                    if piece.isMatch { out.append(contentsOf: content.utf8) } else { out.append(contentsOf: bytes[piece.range]) }
+                var previousEnd = -1
+                var copied = 0
+                for m in found {
+                    // Oniguruma's iterator (used by tokenizers) never reports an empty match right
+                    // where the previous match ended; `Regex.matches` does.
+                    if m.isEmpty && m.lowerBound == previousEnd { continue }
+                    out.append(contentsOf: bytes[copied..<m.lowerBound])
+                    out.append(contentsOf: content.utf8)
+                    copied = m.upperBound
+                    previousEnd = m.upperBound
                 }
+                out.append(contentsOf: bytes[copied...])
                 return String(decoding: out, as: Unicode.UTF8.self)
             }
         }
