@@ -297,6 +297,33 @@ size_t swifttok_texts_count(const swifttok_texts *texts);
 /** Text `index` (borrowed, not NUL-terminated); NULL when out of range. */
 const char *swifttok_texts_get(const swifttok_texts *texts, size_t index, size_t *out_length);
 
+/* ---------------------------------------------------------------------------------------------
+ * Streaming decoding (generation)
+ * ------------------------------------------------------------------------------------------- */
+
+/**
+ * A streaming decoder: feed ids one at a time, get the text that is complete so far, exactly as
+ * tokenizers' DecodeStream. Mutable: use one stream from one thread at a time (one per thread or
+ * per generation). It keeps its tokenizer alive.
+ */
+typedef struct swifttok_decode_stream swifttok_decode_stream;
+
+/** A new stream over `tokenizer`; `skip_special_tokens` is 0 or 1. */
+swifttok_status swifttok_decode_stream_new(const swifttok_tokenizer *tokenizer, int skip_special_tokens,
+                                           swifttok_decode_stream **out);
+
+/** Releases a stream. NULL is allowed. */
+void swifttok_decode_stream_free(swifttok_decode_stream *stream);
+
+/**
+ * Feeds one id. When new text is complete, it is copied to `buffer` and `*out_length` receives its
+ * length (0 when no text is ready yet: the id may be the start of a multi-byte character). With a
+ * too-small buffer returns SWIFTTOK_ERROR_BUFFER_TOO_SMALL and the needed length, and keeps the
+ * text: call again with the same id and a larger buffer to get it (the id is not fed twice).
+ */
+swifttok_status swifttok_decode_stream_step(swifttok_decode_stream *stream, uint32_t id, char *buffer,
+                                            size_t capacity, size_t *out_length);
+
 #ifdef __cplusplus
 }
 #endif

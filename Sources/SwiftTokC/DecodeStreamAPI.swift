@@ -1,0 +1,56 @@
+import CSwiftTokABI
+import SwiftTok
+
+/// What a `swifttok_decode_stream *` points to. Mutable: one thread at a time (the header says so).
+final class DecodeStreamHandle {
+    var stream: DecodeStream
+    /// Text produced by a step whose caller buffer was too small, with the id that produced it.
+    var pending: (id: UInt32, text: [UInt8])?
+
+    init(_ stream: DecodeStream) { self.stream = stream }
+
+    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
+
+    static func from(_ p: OpaquePointer?) -> DecodeStreamHandle? {
+        guard let p else { return nil }
+        return Unmanaged<DecodeStreamHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    }
+
+    static func release(_ p: OpaquePointer?) {
+        guard let p else { return }
+        Unmanaged<DecodeStreamHandle>.fromOpaque(UnsafeRawPointer(p)).release()
+    }
+}
+
+@c @implementation
+public func swifttok_decode_stream_new(_ tokenizer: OpaquePointer?, _ skipSpecialTokens: Int32,
+                                       _ out: UnsafeMutablePointer<OpaquePointer?>?) -> swifttok_status {
+    guard let out else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out is NULL") }
+    out.pointee = nil
+    guard let t = TokenizerHandle.from(tokenizer) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL") }
+    out.pointee = DecodeStreamHandle(DecodeStream(tokenizer: t.tokenizer, skipSpecialTokens: skipSpecialTokens != 0)).opaque
+    return SWIFTTOK_OK
+}
+
+@c @implementation
+public func swifttok_decode_stream_free(_ stream: OpaquePointer?) { DecodeStreamHandle.release(stream) }
+
+@c @implementation
+public func swifttok_decode_stream_step(_ stream: OpaquePointer?, _ id: UInt32, _ buffer: UnsafeMutablePointer<CChar>?,
+                                        _ capacity: Int, _ outLength: UnsafeMutablePointer<Int>?) -> swifttok_status {
+    guard let s = DecodeStreamHandle.from(stream) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "stream is NULL") }
+    guard outLength != nil else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_length is NULL") }
+    let text: [UInt8]
+    if let pending = s.pending, pending.id == id {
+        text = pending.text
+    } else {
+        do {
+            text = Array((try s.stream.step(id) ?? "").utf8)
+        } catch {
+            return fail(error)
+        }
+    }
+    let status = copyOut(text, UnsafeMutableRawPointer(buffer), capacity, outLength)
+    s.pending = status == SWIFTTOK_ERROR_BUFFER_TOO_SMALL ? (id, text) : nil
+    return status
+}
