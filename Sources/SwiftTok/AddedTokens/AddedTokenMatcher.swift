@@ -31,11 +31,15 @@ struct AddedTokenMatcher: Sendable {
     /// Byte length of each pattern.
     let patternLengths: [Int]
 
-    /// True when there is nothing to find.
-    var isEmpty: Bool { output.count <= 1 }
+    /// The first empty pattern, if any: it matches (with length 0) wherever no other pattern starts.
+    let emptyPattern: Int?
 
-    /// Builds the automaton; empty patterns are never matched.
+    /// True when there is nothing to find.
+    var isEmpty: Bool { output.count <= 1 && emptyPattern == nil }
+
+    /// Builds the automaton; the first of equal patterns is the one reported.
     init(patterns: [[UInt8]]) {
+        emptyPattern = patterns.firstIndex { $0.isEmpty }
         // Build the trie of reversed patterns with simple per-state edge lists.
         var children: [[(UInt8, UInt32)]] = [[]]
         var terminal: [Int32] = [-1]
@@ -123,7 +127,7 @@ struct AddedTokenMatcher: Sendable {
     /// `matches(in:)`, also counting automaton transitions (each byte step plus each failure link
     /// followed) into `steps`, so tests can check the cost stays linear.
     func matches(in text: UnsafeBufferPointer<UInt8>, steps: inout Int) -> [Match] {
-        if isEmpty || text.isEmpty { return [] }
+        if isEmpty { return [] }
         // Backward pass: every position where some pattern starts, with the longest such pattern,
         // in decreasing position order.
         var candidates: [(start: Int, pattern: Int32)] = []
@@ -172,6 +176,24 @@ struct AddedTokenMatcher: Sendable {
         var result: [Match] = []
         var position = 0
         var k = candidates.count
+        if let empty = emptyPattern {
+            // An empty match wherever no other match starts, end of text included; the search
+            // then moves one character on (the crate moves one byte, and panics off a boundary).
+            while position <= text.count {
+                while k > 0 && candidates[k - 1].start < position { k -= 1 }
+                if k > 0 && candidates[k - 1].start == position {
+                    let c = candidates[k - 1]
+                    let end = c.start + patternLengths[Int(c.pattern)]
+                    result.append(Match(start: c.start, end: end, pattern: Int(c.pattern)))
+                    position = end
+                    continue
+                }
+                result.append(Match(start: position, end: position, pattern: empty))
+                if position == text.count { break }
+                position += UTF8.sequenceLength(lead: text[position])
+            }
+            return result
+        }
         while k > 0 {
             k -= 1
             let c = candidates[k]

@@ -14,6 +14,8 @@ public struct AddedVocabulary: Sendable {
         var singleWord: Bool
         var lstrip: Bool
         var rstrip: Bool
+        /// Its content is a special token (skipped when `encodeSpecialTokens` is set).
+        var special: Bool
     }
 
     /// The added tokens by ascending id, with the ids assigned at load (`get_added_tokens_decoder`).
@@ -22,6 +24,10 @@ public struct AddedVocabulary: Sendable {
     public private(set) var vocabulary: [String: UInt32] = [:]
     private var indexById: [UInt32: Int] = [:]
     private var specialContents: Set<String> = []
+    /// Normalized forms of normalized tokens, where they differ from the content.
+    private var normalizedForms: [UInt32: [UInt8]] = [:]
+    /// Matches special tokens as ordinary text (`encode_special_tokens`; not in tokenizer.json).
+    public var encodeSpecialTokens = false
     /// Tokens with `normalized == false`, matched on the original text.
     private var rawMatcher = AddedTokenMatcher(patterns: [])
     private var rawPatterns: [Pattern] = []
@@ -35,10 +41,17 @@ public struct AddedVocabulary: Sendable {
     /// Reads the `added_tokens` array. `normalizer` must be the tokenizer's: the contents of
     /// normalized tokens are normalized with it, as `tokenizers` does when it builds its matcher.
     public init(json: [JSON], path: String, model: Model, normalizer: Normalizer? = nil) throws {
-        let entries = try json.enumerated().map { try AddedToken(json: $1, path: "\(path)[\($0)]") }
-        try self.init(entries: entries, path: path, modelVocabSize: model.vocabSize,
+        try self.init(json: json, path: path, modelVocabSize: model.vocabSize,
                       modelTokenToId: { model.tokenToId($0) },
                       normalize: normalizer.map { n in { try n.normalize(&$0) } })
+    }
+
+    /// `init(json:path:model:normalizer:)` with the model and normalizer given as functions.
+    init(json: [JSON], path: String, modelVocabSize: Int, modelTokenToId: (String) -> UInt32?,
+         normalize: Normalize?) throws {
+        let entries = try json.enumerated().map { try AddedToken(json: $1, path: "\(path)[\($0)]") }
+        try self.init(entries: entries, path: path, modelVocabSize: modelVocabSize,
+                      modelTokenToId: modelTokenToId, normalize: normalize)
     }
 
     /// Adds `entries` in order (their ids are ignored), as `tokenizers` loads `added_tokens`.
@@ -51,67 +64,70 @@ public struct AddedVocabulary: Sendable {
     /// The loading logic, with the model and normalizer as functions (so tests need neither stage).
     init(entries: [AddedToken], path: String, modelVocabSize: Int,
          modelTokenToId: (String) -> UInt32?, normalize: Normalize?) throws {
-        // tokenizers' state while adding: content -> id, id -> token, and the two ordered lists
-        // (special tokens, then the others) that the matchers are built from.
+        // tokenizers adds the whole array in one `add_tokens` call: content -> id, id -> token,
+        // and the normalized form of normalized tokens, by id.
         var idsByContent: [String: UInt32] = [:]
         var tokenById: [UInt32: AddedToken] = [:]
         var specialContents: Set<String> = []
-        var specialList: [(token: AddedToken, index: Int)] = []
-        var classicList: [(token: AddedToken, index: Int)] = []
-        var maxId: UInt32?
-        let vocabSize = UInt32(clamping: modelVocabSize)
+        var normalizedForms: [UInt32: [UInt8]] = [:]
+        // New ids follow the model's vocabulary (the vocabulary is empty before the call).
+        var nextId = UInt32(clamping: modelVocabSize)
+        var exhausted = false
 
         for (index, token) in entries.enumerated() {
-            if token.special && !token.content.isEmpty && !specialContents.contains(token.content) {
-                specialList.append((token, index))
-                specialContents.insert(token.content)
-            }
             if token.content.isEmpty { continue }
-            // A content only ever sits at its own id, so "some value equals this token" is this.
             if let id = idsByContent[token.content], let existing = tokenById[id], existing.sameOptions(as: token) {
                 continue
             }
             let id: UInt32
             if let known = idsByContent[token.content] ?? modelTokenToId(token.content) {
                 id = known
-            } else if let max = maxId {
-                if max >= vocabSize || vocabSize == 0 {
-                    guard max < UInt32.max else {
-                        throw TokenizerError(.invalidVocabulary, "no id left for this added token", at: "\(path)[\(index)]")
-                    }
-                    id = max + 1
-                } else {
-                    id = vocabSize
-                }
             } else {
-                id = vocabSize
+                guard !exhausted else {
+                    throw TokenizerError(.invalidVocabulary, "no id left for this added token", at: "\(path)[\(index)]")
+                }
+                id = nextId
+                if nextId == UInt32.max { exhausted = true } else { nextId += 1 }
+            }
+            if token.normalized, let normalize {
+                var content = NormalizedString(Array(token.content.utf8))
+                do {
+                    try normalize(&content)
+                } catch var e as TokenizerError {
+                    e.location = "\(path)[\(index)].content"
+                    throw e
+                }
+                // Kept only when it differs, and never dropped: tokenizers' `normalized_cache`.
+                if content.normalized != Array(token.content.utf8) { normalizedForms[id] = content.normalized }
             }
             idsByContent[token.content] = id
-            maxId = Swift.max(maxId ?? id, id)
+            if token.special { specialContents.insert(token.content) }
             var stored = token
             stored.id = id
             tokenById[id] = stored
-            if !specialContents.contains(token.content) { classicList.append((token, index)) }
         }
 
-        // The matchers, built once from the final state (tokenizers rebuilds them after each add;
-        // only the last build counts).
+        tokens = tokenById.values.sorted { $0.id < $1.id }
+        for (i, t) in tokens.enumerated() { indexById[t.id] = i }
+        vocabulary = idsByContent
+        self.specialContents = specialContents
+        self.normalizedForms = normalizedForms
+        rebuildMatchers()
+    }
+
+    /// Builds the two matchers from the tokens by id, as `refresh_added_tokens`. tokenizers walks
+    /// a hash map, so when two normalized tokens normalize alike the one it reports varies from
+    /// run to run; here the lowest id wins.
+    private mutating func rebuildMatchers() {
         var raw: [[UInt8]] = []
         var normalized: [[UInt8]] = []
-        for (token, index) in specialList + classicList {
-            guard let id = idsByContent[token.content], let owner = tokenById[id] else { continue }
-            let pattern = Pattern(id: id, singleWord: owner.singleWord, lstrip: owner.lstrip, rstrip: owner.rstrip)
+        rawPatterns = []
+        normalizedPatterns = []
+        for token in tokens {
+            let pattern = Pattern(id: token.id, singleWord: token.singleWord, lstrip: token.lstrip, rstrip: token.rstrip,
+                                  special: specialContents.contains(token.content))
             if token.normalized {
-                var content = NormalizedString(Array(token.content.utf8))
-                if let normalize {
-                    do {
-                        try normalize(&content)
-                    } catch var e as TokenizerError {
-                        e.location = "\(path)[\(index)].content"
-                        throw e
-                    }
-                }
-                normalized.append(content.normalized)
+                normalized.append(normalizedForms[token.id] ?? Array(token.content.utf8))
                 normalizedPatterns.append(pattern)
             } else {
                 raw.append(Array(token.content.utf8))
@@ -120,11 +136,6 @@ public struct AddedVocabulary: Sendable {
         }
         rawMatcher = AddedTokenMatcher(patterns: raw)
         normalizedMatcher = AddedTokenMatcher(patterns: normalized)
-
-        tokens = tokenById.values.sorted { $0.id < $1.id }
-        for (i, t) in tokens.enumerated() { indexById[t.id] = i }
-        vocabulary = idsByContent
-        self.specialContents = specialContents
     }
 
     /// The `added_tokens` array as `tokenizers` writes it: by ascending id.
@@ -133,8 +144,10 @@ public struct AddedVocabulary: Sendable {
     /// The id of an added token (the tokenizer falls back to the model for other tokens).
     public func tokenToId(_ token: String) -> UInt32? { vocabulary[token] }
 
-    /// The content of the added token with this id.
+    /// The string of the added token with this id, as used for decoding (`simple_id_to_token`):
+    /// the normalized form of a token normalized at load when it differs, else its content.
     public func idToToken(_ id: UInt32) -> String? {
+        if let form = normalizedForms[id] { return String(decoding: form, as: Unicode.UTF8.self) }
         guard let i = indexById[id] else { return nil }
         return tokens[i].content
     }
@@ -187,7 +200,7 @@ public struct AddedVocabulary: Sendable {
     /// `split_with_indices`: the piece cut at the matches, each match carrying its token.
     private func split(_ piece: NormalizedString, _ matcher: AddedTokenMatcher, _ patterns: [Pattern]) -> [PreTokenizedString.Split] {
         let found = matcher.isEmpty ? [] : piece.normalized.withUnsafeBufferPointer {
-            AddedVocabulary.findMatches($0, matcher, patterns)
+            AddedVocabulary.findMatches($0, matcher, patterns, skipSpecial: encodeSpecialTokens)
         }
         if found.isEmpty {
             // tokenizers slices the whole piece; that only changes it when normalization removed
@@ -216,7 +229,7 @@ public struct AddedVocabulary: Sendable {
     /// `find_matches`: the pieces covering `text`, each an added token (its id) or not (nil).
     /// Empty when nothing matches. Single-word checks use regex `\w`, lstrip/rstrip regex `\s`.
     static func findMatches(_ text: UnsafeBufferPointer<UInt8>, _ matcher: AddedTokenMatcher,
-                            _ patterns: [Pattern]) -> [(range: Range<Int>, id: UInt32?)] {
+                            _ patterns: [Pattern], skipSpecial: Bool = false) -> [(range: Range<Int>, id: UInt32?)] {
         let matches = matcher.matches(in: text)
         if matches.isEmpty { return [] }
         var result: [(range: Range<Int>, id: UInt32?)] = []
@@ -229,6 +242,7 @@ public struct AddedVocabulary: Sendable {
             var start = m.start
             var stop = m.end
             let pattern = patterns[m.pattern]
+            if skipSpecial && pattern.special { continue }
             if pattern.singleWord {
                 let startSpace = start == 0 || !isWordScalar(scalar(before: start, in: text))
                 let stopSpace = stop == text.count || !isWordScalar(UTF8.decode(text, at: stop).scalar)
