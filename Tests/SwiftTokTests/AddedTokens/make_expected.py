@@ -125,6 +125,9 @@ SPLIT_CASES = [
     ("last-entry-wins", "lowercase", [tok("x"), tok("x", special=True, normalized=False),
                                       tok("y", special=True, normalized=False), tok("y")],
      ["X x", "Y y"]),
+    # Pieces whose normalization removed text at their edges are cut down to what is left.
+    ("strip-edges", "strip", [tok("<b>", normalized=False), tok("x")],
+     ["  a  ", " <b> a <b> ", "  ", " x ", "<b> x"]),
     # A content that normalizes to nothing matches (empty) everywhere no other token starts.
     # (tokenizers panics on such a match inside a multi-byte character, or where the normalizer
     # removed text at the edge: ASCII only, nothing stripped.)
