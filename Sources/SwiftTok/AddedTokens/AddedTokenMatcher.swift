@@ -153,12 +153,23 @@ struct AddedTokenMatcher: Sendable {
                         let lo = Int(edgeStart[state])
                         let hi = Int(edgeStart[state + 1])
                         var found = -1
-                        var k = lo
-                        while k < hi {
-                            let e = edgeBytes[k]
-                            if e == b { found = k; break }
-                            if e > b { break }
-                            k += 1
+                        if hi - lo <= 8 {
+                            var k = lo
+                            while k < hi {
+                                let e = edgeBytes[k]
+                                if e == b { found = k; break }
+                                if e > b { break }
+                                k += 1
+                            }
+                        } else {
+                            // Wide states (many tokens sharing a suffix): binary search.
+                            var l = lo
+                            var h = hi
+                            while l < h {
+                                let mid = (l + h) >> 1
+                                if edgeBytes[mid] < b { l = mid + 1 } else { h = mid }
+                            }
+                            if l < hi && edgeBytes[l] == b { found = l }
                         }
                         if found >= 0 { state = Int(edgeTargets[found]); break }
                         state = Int(fail[state])

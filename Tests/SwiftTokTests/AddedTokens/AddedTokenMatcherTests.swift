@@ -55,6 +55,20 @@ import Testing
         }
     }
 
+    @Test func wideStatesAgreeWithNaive() {
+        // Many patterns sharing their last byte: states with dozens of edges.
+        var rng = Random(state: 3)
+        let alphabet: [UInt8] = Array(0x21...0x7E)
+        let patterns: [[UInt8]] = (0..<300).map { _ in
+            (0..<(1 + rng.next(3))).map { _ in alphabet[rng.next(alphabet.count)] } + [UInt8(ascii: "!")]
+        }
+        let m = AddedTokenMatcher(patterns: patterns)
+        for _ in 0..<50 {
+            let text: [UInt8] = (0..<200).map { _ in rng.next(3) == 0 ? UInt8(ascii: "!") : alphabet[rng.next(alphabet.count)] }
+            #expect(Self.run(m, text) == Self.reference(patterns, text))
+        }
+    }
+
     @Test func knownCases() {
         let m = AddedTokenMatcher(patterns: ["ab", "abcd", "bc", "c"].map { Array($0.utf8) })
         // "abce": "abcd" fails at 'e'; the leftmost match is "ab".
