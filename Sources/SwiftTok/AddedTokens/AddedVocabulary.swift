@@ -1,9 +1,10 @@
 /// The added tokens of a tokenizer, and the one-pass matchers that find them in the input.
 ///
 /// Follows `tokenizers`' `AddedVocabulary` (added_vocabulary.rs) and its loading from
-/// tokenizer.json (serialization.rs): the entries are added one by one as `add_tokens` does, so
-/// ids come from the model's vocabulary or are assigned after it — the ids written in the file
-/// are ignored (tokenizers only warns when they differ). Immutable once built.
+/// tokenizer.json (serialization.rs), as tokenizers 0.23.3 behaves: the whole array goes through
+/// one `add_tokens` call, so ids come from the model's vocabulary or are assigned after it, in
+/// order — the ids written in the file are ignored (tokenizers only warns when they differ).
+/// Immutable once built.
 public struct AddedVocabulary: Sendable {
     /// Normalizes one piece in place (the normalizer stage, or a stand-in in tests).
     typealias Normalize = (inout NormalizedString) throws -> Void
@@ -56,7 +57,7 @@ public struct AddedVocabulary: Sendable {
 
     /// Adds `entries` in order (their ids are ignored), as `tokenizers` loads `added_tokens`.
     public init(tokens entries: [AddedToken], model: Model, normalizer: Normalizer? = nil) throws {
-        try self.init(entries: entries, path: "", modelVocabSize: model.vocabSize,
+        try self.init(entries: entries, path: "added tokens", modelVocabSize: model.vocabSize,
                       modelTokenToId: { model.tokenToId($0) },
                       normalize: normalizer.map { n in { try n.normalize(&$0) } })
     }
