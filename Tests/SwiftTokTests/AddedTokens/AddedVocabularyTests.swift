@@ -20,42 +20,19 @@ import Testing
         expected?.objectValue?[key]?.arrayValue ?? []
     }
 
-    /// Stand-ins for the normalizers the fixtures use (the normalizer stage is built elsewhere).
+    /// The normalizers the fixtures use (the same JSON make_expected.py gives tokenizers).
     static func normalize(_ name: String) -> AddedVocabulary.Normalize? {
+        let json: String
         switch name {
-        case "lowercase":
-            // tokenizers' Lowercase: `char::to_lowercase`, extra scalars inserted after the first.
-            return { n in
-                var changes: [(scalar: UInt32, change: Int)] = []
-                for s in n.scalars {
-                    for (i, l) in UnicodeProperties.lowercase(s).enumerated() { changes.append((l, i == 0 ? 0 : 1)) }
-                }
-                n.transform(changes, initialOffset: 0)
-            }
+        case "lowercase": json = #"{"type": "Lowercase"}"#
         case "metaspace":
-            // Sequence [Prepend("▁"), Replace(" ", "▁")].
-            return { n in
-                n.prepend(Array("\u{2581}".utf8))
-                n.map { $0 == 0x20 ? 0x2581 : $0 }
-            }
-        case "strip":
-            // tokenizers' Strip (both sides), for ASCII text.
-            return { n in
-                let scalars = n.scalars
-                let isSpace: (UInt32) -> Bool = { UnicodeProperties.isWhitespace($0) }
-                let leading = scalars.prefix(while: isSpace).count
-                let trailing = scalars.reversed().prefix(while: isSpace).count
-                guard leading > 0 || trailing > 0 else { return }
-                var changes: [(scalar: UInt32, change: Int)] = []
-                if leading < scalars.count - trailing {
-                    let kept = scalars[leading..<(scalars.count - trailing)]
-                    for (i, s) in kept.enumerated() { changes.append((s, i == kept.count - 1 ? -trailing : 0)) }
-                }
-                n.transform(changes, initialOffset: leading)
-            }
-        default:
-            return nil
+            json = #"{"type": "Sequence", "normalizers": [{"type": "Prepend", "prepend": "▁"}, "#
+                + #"{"type": "Replace", "pattern": {"String": " "}, "content": "▁"}]}"#
+        case "strip": json = #"{"type": "Strip", "strip_left": true, "strip_right": true}"#
+        default: return nil
         }
+        guard let value = try? JSON.parse(json), let normalizer = try? Normalizer(json: value, path: "$") else { return nil }
+        return { try normalizer.normalize(&$0) }
     }
 
     static func modelVocab(_ c: JSONObject) -> [String: UInt32] {
