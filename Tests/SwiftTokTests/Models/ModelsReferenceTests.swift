@@ -60,7 +60,8 @@ struct ModelsReferenceTests {
         }
     }
 
-    /// An unsplittable 1 MB run must not take quadratic time.
+    /// An unsplittable 1 MB run must not take quadratic time (quadratic would be ~10^12 steps:
+    /// hours; the limit is loose for debug builds on a shared machine).
     @Test func megabyteRunIsFast() throws {
         guard case .bpe(let bpe) = try ModelTestSupport.model("gpt2") else { return }
         for unit in ["a", "ab", "Ġ"] {
@@ -71,7 +72,7 @@ struct ModelsReferenceTests {
             let elapsed = try clock.measure {
                 try bytes.withUnsafeBufferPointer { try bpe.encodeIds($0, into: &ids) }
             }
-            #expect(elapsed < .seconds(20), "\(unit): \(elapsed)")
+            #expect(elapsed < .seconds(120), "\(unit): \(elapsed)")
             #expect(!ids.isEmpty)
         }
     }

@@ -36,7 +36,11 @@ extension Models {
         let linearScanIsExact: Bool
         /// The raw-byte view of a byte-level vocabulary (every GPT-2 alphabet character is a
         /// token and there is no prefix or suffix); nil otherwise.
-        public let byteLevel: ByteLevelView?
+        public private(set) var byteLevel: ByteLevelView?
+        /// Bit per id: the token's own string, as a piece, encodes to just this token. Such a
+        /// piece is answered by one vocabulary lookup (the vocabulary is the first cache).
+        /// Empty when not applicable (prefix, suffix, or ids shared by several tokens).
+        private(set) var wholeTokenBits: [UInt64] = []
 
         static let absent = UInt32.max
         static let smallScalarLimit = 0x800
@@ -117,8 +121,42 @@ extension Models {
             firstCharIds = first
             continuingCharIds = continuing
             linearScanIsExact = vocab.orderedEntries.count == vocab.count
-            byteLevel = prefix.isEmpty && suffix.isEmpty
-                ? ByteLevelView(vocab: vocab, merges: table, ignoreMerges: ignoreMerges) : nil
+            byteLevel = nil
+            if prefix.isEmpty && suffix.isEmpty && linearScanIsExact && !ignoreMerges {
+                wholeTokenBits = computeWholeTokenBits()
+            }
+            if prefix.isEmpty && suffix.isEmpty {
+                byteLevel = ByteLevelView(vocab: vocab, merges: table, ignoreMerges: ignoreMerges,
+                                          wholeTokenBits: wholeTokenBits)
+            }
+        }
+
+        /// Encodes every token's string as a piece and marks the ones that come back whole.
+        func computeWholeTokenBits() -> [UInt64] {
+            var maxId: UInt32 = 0
+            vocab.table.forEach { _, id in maxId = Swift.max(maxId, id) }
+            guard Int(maxId) <= vocab.count * 4 + 1024 else { return [] }
+            var bits = [UInt64](repeating: 0, count: Int(maxId) / 64 + 1)
+            var rng = SplitMix64(seed: 0)
+            vocab.table.forEach { key, id in
+                let capacity = symbolCapacity(key.count)
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: capacity) { buffer in
+                    guard let ids = buffer.baseAddress,
+                          let n = try? initialSymbols(key, ids: ids, lens: nil), n > 0 else { return }
+                    let m = merges.merge(ids: ids, lens: nil, count: n, dropout: 0, linearScan: true, rng: &rng)
+                    if m == 1 && ids[0] == id { bits[Int(id) >> 6] |= 1 << UInt64(id & 63) }
+                }
+            }
+            return bits
+        }
+
+        /// The id of a piece that is a whole token encoding to itself.
+        @inline(__always)
+        func wholeToken(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+            guard !wholeTokenBits.isEmpty, let id = vocab.id(bytes) else { return nil }
+            let word = Int(id) >> 6
+            guard word < wholeTokenBits.count, wholeTokenBits[word] & (1 << UInt64(id & 63)) != 0 else { return nil }
+            return id
         }
 
         /// `<0xNN>`, the byte-fallback token of a byte.
@@ -151,7 +189,7 @@ extension Models {
         public func tokenize<R: RandomNumberGenerator>(_ bytes: [UInt8], using rng: inout R) throws -> [Token] {
             if bytes.isEmpty { return [] }
             return try bytes.withUnsafeBufferPointer { input in
-                if ignoreMerges && !dropoutActive, let id = vocab.id(input) {
+                if !dropoutActive, let id = ignoreMerges ? vocab.id(input) : wholeToken(input) {
                     return [Token(id: id, value: vocab.token(id) ?? "", offsets: 0..<input.count)]
                 }
                 let capacity = symbolCapacity(input.count)
@@ -192,7 +230,7 @@ extension Models {
         public func encodeIds<R: RandomNumberGenerator>(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt32],
                                                         using rng: inout R) throws {
             if bytes.isEmpty { return }
-            if ignoreMerges && !dropoutActive, let id = vocab.id(bytes) {
+            if !dropoutActive, let id = ignoreMerges ? vocab.id(bytes) : wholeToken(bytes) {
                 out.append(id)
                 return
             }

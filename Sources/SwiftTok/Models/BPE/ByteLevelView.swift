@@ -6,13 +6,14 @@ extension Models.BPE {
     public struct ByteLevelView: Sendable {
         /// Token id of each byte's alphabet character.
         let byteIds: [UInt32]
-        /// Whole tokens keyed by their raw bytes, for `ignore_merges`; nil when not needed.
+        /// Whole tokens keyed by their raw bytes: every token with `ignore_merges`, else the
+        /// tokens whose string encodes to themselves; nil when there are none.
         let rawVocab: ByteSliceTable?
         let merges: MergeTable
         let linearScan: Bool
 
         /// Nil unless every byte's alphabet character is a token.
-        init?(vocab: Models.Vocabulary, merges: MergeTable, ignoreMerges: Bool) {
+        init?(vocab: Models.Vocabulary, merges: MergeTable, ignoreMerges: Bool, wholeTokenBits: [UInt64]) {
             var ids = [UInt32](repeating: 0, count: 256)
             for b in 0..<256 {
                 guard let id = vocab.table.get(ByteLevelAlphabet.utf8ForByte[b]) else { return nil }
@@ -21,11 +22,13 @@ extension Models.BPE {
             byteIds = ids
             self.merges = merges
             linearScan = vocab.orderedEntries.count == vocab.count
-            if ignoreMerges {
+            if ignoreMerges || !wholeTokenBits.isEmpty {
                 var raw: [([UInt8], UInt32)] = []
                 raw.reserveCapacity(vocab.count)
                 vocab.table.forEach { key, id in
-                    if let bytes = ByteLevelView.decodeAlphabet(key) { raw.append((bytes, id)) }
+                    let whole = ignoreMerges
+                        || (Int(id) >> 6 < wholeTokenBits.count && wholeTokenBits[Int(id) >> 6] & (1 << UInt64(id & 63)) != 0)
+                    if whole, let bytes = ByteLevelView.decodeAlphabet(key) { raw.append((bytes, id)) }
                 }
                 rawVocab = ByteSliceTable(raw)
             } else {
