@@ -12,7 +12,9 @@ struct ModelsReferenceTests {
         let cases = try ModelTestSupport.cases("\(name).json")
         #expect(cases.count > 1000)
         var failures = 0
-        for c in cases {
+        var cache = Models.BPE.Cache(capacity: 256)
+        var rawCache = Models.BPE.Cache(capacity: 256)
+        for c in cases + cases {
             guard c.count == 3, let piece = c[0].stringValue else { continue }
             let ids = ModelTestSupport.ints(c[1]).map { UInt32($0) }
             let flat = ModelTestSupport.ints(c[2])
@@ -24,15 +26,23 @@ struct ModelsReferenceTests {
             var bytes = Array(piece.utf8)
             try bytes.withUnsafeBufferPointer { try model.encodeIds($0, into: &fast) }
             var raw = fast
-            if case .bpe(let bpe) = model, let view = bpe.byteLevel, let rawBytes = ByteLevelAlphabet.decode(piece) {
-                raw = []
-                bytes = rawBytes
-                bytes.withUnsafeBufferPointer { view.encodeRawBytes($0, into: &raw) }
+            var cached = fast
+            var rawCached = fast
+            if case .bpe(let bpe) = model {
+                cached = []
+                try bytes.withUnsafeBufferPointer { try bpe.encodeIds($0, into: &cached, cache: &cache) }
+                if let view = bpe.byteLevel, let rawBytes = ByteLevelAlphabet.decode(piece) {
+                    raw = []
+                    rawCached = []
+                    bytes = rawBytes
+                    bytes.withUnsafeBufferPointer { view.encodeRawBytes($0, into: &raw) }
+                    bytes.withUnsafeBufferPointer { view.encodeRawBytes($0, into: &rawCached, cache: &rawCache) }
+                }
             }
-            if !ok || fast != ids || raw != ids {
+            if !ok || fast != ids || raw != ids || cached != ids || rawCached != ids {
                 failures += 1
                 if failures <= 5 {
-                    Issue.record("\(name) \(piece.debugDescription): expected \(ids) \(offsets), got \(tokens.map { ($0.id, $0.offsets) }) fast \(fast) raw \(raw)")
+                    Issue.record("\(name) \(piece.debugDescription): expected \(ids) \(offsets), got \(tokens.map { ($0.id, $0.offsets) }) fast \(fast) raw \(raw) cached \(cached) \(rawCached)")
                 }
             }
         }
