@@ -7,6 +7,9 @@ extension Models {
         /// Token of each id when ids are too sparse for `dense`.
         private let sparse: [UInt32: String]
 
+        /// True when two token strings share an id.
+        public let hasSharedIds: Bool
+
         /// Number of distinct token strings (`get_vocab_size`).
         public var count: Int { table.count }
 
@@ -20,6 +23,10 @@ extension Models {
             var kept: [(String, UInt32)] = []
             kept.reserveCapacity(entries.count)
             for (t, id) in entries where table.get(t) == id { kept.append((t, id)) }
+            var distinct = Set<UInt32>()
+            distinct.reserveCapacity(kept.count)
+            for (_, id) in kept { distinct.insert(id) }
+            hasSharedIds = distinct.count != table.count
             if Int(maxId) <= kept.count * 4 + 1024 {
                 var d = [String?](repeating: nil, count: entries.isEmpty ? 0 : Int(maxId) + 1)
                 for (t, id) in kept { d[Int(id)] = t }

@@ -9,6 +9,20 @@ import Testing
 /// `SWIFTTOK_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter ModelBenchmark`
 @Suite(.enabled(if: ModelTestSupport.hasShared && getenv("SWIFTTOK_BENCH") != nil, "benchmark: set SWIFTTOK_BENCH=1"))
 struct ModelBenchmark {
+    /// Time to build each model from its parsed JSON (the JSON parse itself excluded).
+    @Test func loadTimes() throws {
+        let clock = ContinuousClock()
+        for name in ["gpt2", "llama3", "qwen", "llama2", "bert-base-uncased"] {
+            let root = try JSON.parse(try FileIO.read("\(ModelTestSupport.shared ?? "")/vocab/\(name)/tokenizer.json"))
+            guard case .object(let o) = root, let m = o["model"] else { continue }
+            let t = try clock.measure { _ = try Model(json: m, path: "$.model") }
+            print("load \(name): \(t)")
+        }
+        let ranks = try Tiktoken.loadRanks(path: "\(ModelTestSupport.shared ?? "")/vocab/o200k_base/o200k_base.tiktoken")
+        let t = try clock.measure { _ = try Models.BPE(tiktokenRanks: ranks) }
+        print("load o200k_base ranks: \(t)")
+    }
+
     @Test func gpt2EncodeIds() throws {
         guard case .bpe(let bpe) = try ModelTestSupport.model("gpt2"), let view = bpe.byteLevel else { return }
         let text = try FileIO.read("\(ModelTestSupport.shared ?? "")/corpora/en/big.txt")

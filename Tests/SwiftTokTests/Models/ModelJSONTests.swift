@@ -20,6 +20,13 @@ import Testing
         #expect(pairs.json == (try ModelJSONTests.model(pairs.json.serialized(pretty: false))).json)
     }
 
+    /// Python: BPE(vocab={"a":0,"b":0}, merges=[]): vocab size 2, written as {"b":0}.
+    @Test func sharedIds() throws {
+        let m = try ModelJSONTests.model(###"{"type":"BPE","vocab":{"a":0,"b":0},"merges":[]}"###)
+        #expect(m.vocabSize == 2)
+        #expect(m.json.objectValue?["vocab"] == .object(JSONObject([("b", .int(0))])))
+    }
+
     @Test func writesWordPieceAndWordLevel() throws {
         // bert-base-cased has no "type": the WordPiece fields make it WordPiece.
         let wp = try ModelJSONTests.model(###"{"unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":5,"vocab":{"a":0,"##b":1,"[UNK]":2}}"###)

@@ -120,7 +120,7 @@ extension Models {
             }
             firstCharIds = first
             continuingCharIds = continuing
-            linearScanIsExact = vocab.orderedEntries.count == vocab.count
+            linearScanIsExact = !vocab.hasSharedIds
             byteLevel = nil
             if prefix.isEmpty && suffix.isEmpty && linearScanIsExact && !ignoreMerges {
                 wholeTokenBits = computeWholeTokenBits()

@@ -21,7 +21,7 @@ extension Models.BPE {
             }
             byteIds = ids
             self.merges = merges
-            linearScan = vocab.orderedEntries.count == vocab.count
+            linearScan = !vocab.hasSharedIds
             if ignoreMerges || !wholeTokenBits.isEmpty {
                 var raw: [([UInt8], UInt32)] = []
                 raw.reserveCapacity(vocab.count)
