@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An immutable hash map from byte strings to `UInt32` values, queried with byte slices so that
+/// a lookup never builds a `String`. Keys live in one contiguous blob; open addressing.
+struct ByteSliceTable: Sendable {
+    /// All keys, concatenated.
+    private var blob: [UInt8] = []
+    /// Start of key `k` in `blob`; `starts[k + 1]` is its end.
+    private var starts: [UInt32] = [0]
+    private var values: [UInt32] = []
+    /// Slot → key index + 1 (0 = empty), beside the key's hash to skip most comparisons.
+    private var slots: [UInt32] = []
+    private var slotHashes: [UInt32] = []
+    private var mask = 0
+
+    /// Number of distinct keys.
+    var count: Int { values.count }
+
+    /// Builds the table; for a repeated key the last value wins (as a Rust `HashMap` built by
+    /// successive inserts).
+    init<S: Sequence>(_ entries: S) where S.Element == ([UInt8], UInt32) {
+        var keys: [([UInt8], UInt32)] = []
+        for e in entries { keys.append(e) }
+        var capacity = 16
+        while capacity < keys.count * 2 { capacity <<= 1 }
+        mask = capacity - 1
+        slots = [UInt32](repeating: 0, count: capacity)
+        slotHashes = [UInt32](repeating: 0, count: capacity)
+        blob.reserveCapacity(keys.reduce(0) { $0 + $1.0.count })
+        values.reserveCapacity(keys.count)
+        for (key, value) in keys {
+            key.withUnsafeBufferPointer { insert($0, value) }
+        }
+    }
+
+    private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, _ value: UInt32) {
+        let h = ByteSliceTable.hash(key)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] != 0 {
+            let k = Int(slots[i] - 1)
+            if slotHashes[i] == h && equalKey(k, key) {
+                values[k] = value
+                return
+            }
+            i = (i + 1) & mask
+        }
+        blob.append(contentsOf: key)
+        starts.append(UInt32(truncatingIfNeeded: blob.count))
+        values.append(value)
+        slots[i] = UInt32(truncatingIfNeeded: values.count)
+        slotHashes[i] = h
+    }
+
+    private func equalKey(_ k: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let s = Int(starts[k])
+        let e = Int(starts[k + 1])
+        guard e - s == key.count else { return false }
+        return blob.withUnsafeBufferPointer { b in
+            guard let kb = key.baseAddress, let bb = b.baseAddress else { return key.count == 0 }
+            return memcmp(bb + s, kb, key.count) == 0
+        }
+    }
+
+    /// The value of `key`, or nil.
+    @inline(__always)
+    func get(_ key: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        let h = ByteSliceTable.hash(key)
+        var i = Int(truncatingIfNeeded: h) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            slotHashes.withUnsafeBufferPointer { hashes in
+                while true {
+                    let s = slots[i]
+                    if s == 0 { return nil }
+                    if hashes[i] == h {
+                        let k = Int(s - 1)
+                        if equalKey(k, key) { return values[k] }
+                    }
+                    i = (i + 1) & mask
+                }
+            }
+        }
+    }
+
+    /// The value of `key`, or nil.
+    func get(_ key: [UInt8]) -> UInt32? {
+        key.withUnsafeBufferPointer { get($0) }
+    }
+
+    /// The value of `key`, or nil.
+    func get(_ key: String) -> UInt32? {
+        var k = key
+        return k.withUTF8 { get($0) }
+    }
+
+    /// Every key (as bytes) with its value, in insertion order of first appearance.
+    func forEach(_ body: (UnsafeBufferPointer<UInt8>, UInt32) -> Void) {
+        blob.withUnsafeBufferPointer { b in
+            for k in 0..<values.count {
+                let s = Int(starts[k])
+                let e = Int(starts[k + 1])
+                body(UnsafeBufferPointer(rebasing: b[s..<e]), values[k])
+            }
+        }
+    }
+
+    /// A fast hash of a short byte string: 8 bytes per step, multiplicative mixing.
+    @inline(__always)
+    static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key.count)
+        guard let base = key.baseAddress else { return UInt32(truncatingIfNeeded: h >> 32) }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        let n = key.count
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+            i += 8
+        }
+        if i < n {
+            var w: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                w |= UInt64(base[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ w) &* 0x94D0_49BB_1331_11EB
+            h ^= h >> 31
+        }
+        h = h &* 0x9E37_79B9_7F4A_7C15
+        return UInt32(truncatingIfNeeded: h >> 32)
+    }
+}
