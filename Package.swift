@@ -46,3 +46,4 @@ let package = Package(
             exclude: testFixtures),
     ]
 )
+// Test fixtures are listed when the manifest is evaluated.

@@ -31,7 +31,8 @@ extension Tokenizer {
         let preTokenizer = try root.value("pre_tokenizer").map { try PreTokenizer(json: $0, path: "$.pre_tokenizer") }
         let postProcessor = try root.value("post_processor").map { try PostProcessor(json: $0, path: "$.post_processor") }
         let decoder = try root.value("decoder").map { try TokenDecoder(json: $0, path: "$.decoder") }
-        let added = try AddedVocabulary(json: try root.optionalArray("added_tokens") ?? [], path: "$.added_tokens", model: model)
+        let added = try AddedVocabulary(json: try root.optionalArray("added_tokens") ?? [], path: "$.added_tokens",
+                                        model: model, normalizer: normalizer)
         let truncation = try root.value("truncation").map { try TruncationParams(json: $0, path: "$.truncation") }
         let padding = try root.value("padding").map { try PaddingParams(json: $0, path: "$.padding") }
         self.init(model: model, normalizer: normalizer, preTokenizer: preTokenizer, postProcessor: postProcessor,

@@ -37,11 +37,7 @@ public struct Tokenizer: Sendable {
     }
 
     /// The vocabulary size, with added tokens (`get_vocab_size(with_added_tokens=True)`).
-    public var vocabSize: Int {
-        var n = model.vocabSize
-        for t in addedVocabulary.tokens where model.tokenToId(t.content) == nil { n += 1 }
-        return n
-    }
+    public var vocabSize: Int { addedVocabulary.vocabSize(model: model) }
 
     // MARK: Encoding
 

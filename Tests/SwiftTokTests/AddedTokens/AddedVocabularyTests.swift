@@ -211,7 +211,7 @@ import Testing
     // MARK: API
 
     @Test func publicInitAndLookups() throws {
-        let model = Model.wordLevel(vocab: [:], unk: "[UNK]")
+        let model = Model.wordLevel(Models.WordLevel(vocab: Models.Vocabulary([]), unkToken: "[UNK]"))
         let v = try AddedVocabulary(tokens: [AddedToken(id: 9, content: "<s>", normalized: false, special: true),
                                              AddedToken(id: 9, content: "hi")], model: model)
         #expect(v.tokenToId("<s>") != nil)
