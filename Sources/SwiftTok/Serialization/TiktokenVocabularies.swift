@@ -67,3 +67,54 @@ public struct TiktokenVocabulary: Sendable {
         }
     }
 }
+
+extension Tokenizer {
+    /// A tokenizer from tiktoken ranks: `Split(pattern, Isolated)` then byte-level BPE with
+    /// tiktoken's merge order, the special tokens as added tokens, and a ByteLevel decoder —
+    /// giving `tiktoken`'s ids (special tokens recognized, as `allowed_special="all"`).
+    public init(tiktokenRanks ranks: [([UInt8], UInt32)], vocabulary: TiktokenVocabulary) throws {
+        let model = Model.bpe(try Models.BPE(tiktokenRanks: ranks))
+        let preTokenizer = try PreTokenizer(json: .object(JSONObject([
+            ("type", .string("Sequence")),
+            ("pretokenizers", .array([
+                .object(JSONObject([
+                    ("type", .string("Split")), ("pattern", .object(JSONObject([("Regex", .string(vocabulary.pattern))]))),
+                    ("behavior", .string("Isolated")), ("invert", .bool(false)),
+                ])),
+                .object(JSONObject([
+                    ("type", .string("ByteLevel")), ("add_prefix_space", .bool(false)),
+                    ("trim_offsets", .bool(false)), ("use_regex", .bool(false)),
+                ])),
+            ])),
+        ])), path: "$.pre_tokenizer")
+        let decoder = try TokenDecoder(json: .object(JSONObject([
+            ("type", .string("ByteLevel")), ("add_prefix_space", .bool(false)),
+            ("trim_offsets", .bool(false)), ("use_regex", .bool(false)),
+        ])), path: "$.decoder")
+        let specials = vocabulary.specialTokens.map {
+            AddedToken(id: $0.1, content: $0.0, normalized: false, special: true)
+        }
+        let added = try AddedVocabulary(tokens: specials, model: model)
+        self.init(model: model, preTokenizer: preTokenizer, decoder: decoder, addedVocabulary: added)
+        for (content, id) in vocabulary.specialTokens where tokenToId(content) != id {
+            throw TokenizerError(.invalidVocabulary,
+                "special token \(content) would get id \(tokenToId(content).map(String.init) ?? "none"), expected \(id): the rank file does not fit \(vocabulary.name)")
+        }
+    }
+
+    /// Whether `data` looks like a tiktoken rank file (base64, a space, a number on each line).
+    static func looksLikeTiktoken(_ data: [UInt8]) -> Bool {
+        var i = 0
+        var sawSpace = false
+        while i < data.count && i < 256 {
+            let b = data[i]
+            if b == 0x0A { return sawSpace }
+            if b == 0x20 { sawSpace = true } else if sawSpace ? !(0x30...0x39).contains(b)
+                : !((0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) || b == 0x2B || b == 0x2F || b == 0x3D) {
+                return false
+            }
+            i += 1
+        }
+        return sawSpace
+    }
+}

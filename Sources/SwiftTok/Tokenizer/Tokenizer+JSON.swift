@@ -18,6 +18,13 @@ extension Tokenizer {
             try self.init(json: try JSON.parse(data))
         } else if data.isEmpty {
             throw TokenizerError(.malformedJSON, "empty tokenizer file")
+        } else if Tokenizer.looksLikeTiktoken(data) {
+            let ranks = try Tiktoken.parseRanks(bytes: data, source: fileName)
+            guard let vocabulary = TiktokenVocabulary.known(rankCount: ranks.count) else {
+                throw TokenizerError(.unsupported,
+                    "tiktoken rank file with \(ranks.count) ranks is not a known vocabulary (r50k, p50k, cl100k, o200k, llama3, qwen); build it with Tokenizer(tiktokenRanks:vocabulary:) and its pattern")
+            }
+            try self.init(tiktokenRanks: ranks, vocabulary: vocabulary)
         } else {
             throw TokenizerError(.unsupported, "not a tokenizer.json (and no other format recognized)")
         }
