@@ -8,37 +8,45 @@ enum ReferenceUnicode {
     static let alphabeticBit: UInt16 = 0x40
     static let bertPunctuationBit: UInt16 = 0x80
     static let onigWordBit: UInt16 = 0x100
+    static let upperBit: UInt16 = 0x200
+    static let lowerBit: UInt16 = 0x400
 
     /// Decoded `runData`: first code point and value of each run.
-    static let runs: [(start: UInt32, value: UInt16)] = {
-        var out: [(start: UInt32, value: UInt16)] = []
-        var hex: [UInt8] = []
-        runData.withUTF8Buffer { p in
-            for b in p where b != 0x0A && b != 0x20 { hex.append(b) }
-        }
-        func digit(_ b: UInt8) -> UInt32 { b <= 0x39 ? UInt32(b - 0x30) : UInt32(b - 0x41 + 10) }
-        var i = 0
-        while i + 9 <= hex.count {
-            var start: UInt32 = 0
-            for k in 0..<6 { start = start << 4 | digit(hex[i + k]) }
-            var value: UInt32 = 0
-            for k in 6..<9 { value = value << 4 | digit(hex[i + k]) }
-            out.append((start, UInt16(value)))
-            i += 9
-        }
-        return out
-    }()
+    static let runs = decodeRuns(runData, valueDigits: 3)
 
     /// Stage 1: for each block of 256 code points, the offset of its values in `stage2`.
     static let stage1: [UInt32] = tables.0
     /// Stage 2: the values of the distinct blocks.
     static let stage2: [UInt16] = tables.1
+    static let tables = twoStage(runs)
 
-    static let tables: ([UInt32], [UInt16]) = {
+    /// Decodes hex runs: 6 digits of first code point, then `valueDigits` of value.
+    static func decodeRuns(_ data: StaticString, valueDigits: Int) -> [(start: UInt32, value: UInt16)] {
+        var out: [(start: UInt32, value: UInt16)] = []
+        var hex: [UInt8] = []
+        data.withUTF8Buffer { p in
+            for b in p where b != 0x0A && b != 0x20 { hex.append(b) }
+        }
+        func digit(_ b: UInt8) -> UInt32 { b <= 0x39 ? UInt32(b &- 0x30) : UInt32(b &- 0x41 &+ 10) }
+        let width = 6 + valueDigits
+        var i = 0
+        while i + width <= hex.count {
+            var start: UInt32 = 0
+            for k in 0..<6 { start = start << 4 | digit(hex[i + k]) }
+            var value: UInt32 = 0
+            for k in 6..<width { value = value << 4 | digit(hex[i + k]) }
+            out.append((start, UInt16(truncatingIfNeeded: value)))
+            i += width
+        }
+        return out
+    }
+
+    /// A two-stage table (block offsets, distinct blocks of 256 values) for runs.
+    static func twoStage(_ runs: [(start: UInt32, value: UInt16)]) -> ([UInt32], [UInt16]) {
         var flat = [UInt16](repeating: 0, count: 0x110000)
         for (k, r) in runs.enumerated() {
             let end = k + 1 < runs.count ? Int(runs[k + 1].start) : 0x110000
-            for c in Int(r.start)..<end { flat[c] = r.value }
+            for c in Int(r.start)..<Swift.min(end, 0x110000) { flat[c] = r.value }
         }
         var s1: [UInt32] = []
         var s2: [UInt16] = []
@@ -55,7 +63,7 @@ enum ReferenceUnicode {
             }
         }
         return (s1, s2)
-    }()
+    }
 
     /// The packed value of `c` (0 past U+10FFFF).
     @inline(__always)

@@ -1,6 +1,7 @@
 extension PreTokenizers {
     /// Splits where the Unicode script changes; Hiragana, Katakana, Hangul and U+30FC count as
-    /// Han, and the space belongs to any script.
+    /// Han, and the space (and every character `tokenizers`' own script table lacks) belongs to
+    /// any script. The classes are probed from `tokenizers` (make_script_table.py).
     public struct UnicodeScripts: Sendable, Equatable {
         /// The pre-tokenizer (it has no settings).
         public init() {}
@@ -9,18 +10,17 @@ extension PreTokenizers {
         /// The tokenizer.json object.
         public var json: JSON { .object(JSONObject([("type", .string("UnicodeScripts"))])) }
 
-        static let any: Int32 = -2
-        static let han: Int32 = 17
+        static let tables = ReferenceUnicode.twoStage(ReferenceUnicode.decodeRuns(runData, valueDigits: 2))
+        static let stage1: [UInt32] = tables.0
+        static let stage2: [UInt16] = tables.1
+        /// The class of characters that never cause a cut.
+        static let any: UInt16 = 0
 
-        /// `tokenizers`' `fixed_script` over ICU script codes.
-        static func script(_ s: UInt32) -> Int32 {
-            if s == 0x30FC { return han }
-            if s == 0x20 { return any }
-            let raw = UnicodeProperties.script(s)
-            switch raw {
-            case 18, 20, 22: return han  // Hangul, Hiragana, Katakana
-            default: return raw
-            }
+        /// `tokenizers`' `fixed_script`, as a class number (equal numbers: same script).
+        @inline(__always)
+        static func script(_ s: UInt32) -> UInt16 {
+            guard s < 0x110000 else { return any }
+            return stage2[Int(stage1[Int(s >> 8)] + (s & 0xFF))]
         }
 
         /// Splits the pieces of `text` without tokens.
@@ -29,7 +29,7 @@ extension PreTokenizers {
                 // As in `tokenizers`, a cut is made before a scalar whose script differs from the
                 // last non-space one; text before the first cut (leading spaces) is dropped.
                 var cuts: [Int] = []
-                var last: Int32? = nil
+                var last: UInt16? = nil
                 n.normalized.withUnsafeBufferPointer { p in
                     var i = 0
                     while i < p.count {

@@ -154,8 +154,8 @@ public final class Regex: Sendable {
         case "digit": return rangeItems(isDecimal)
         case "alnum": return rangeItems { $0 & ReferenceUnicode.alphabeticBit != 0 || $0 & 0x1F == 9 }
         case "space": return rangeItems(isWhiteSpace)
-        case "upper": return #"\p{Uppercase}"#
-        case "lower": return #"\p{Lowercase}"#
+        case "upper": return rangeItems { $0 & ReferenceUnicode.upperBit != 0 }
+        case "lower": return rangeItems { $0 & ReferenceUnicode.lowerBit != 0 }
         case "punct":
             // Oniguruma's Unicode [:punct:] is P and S.
             return rangeItems { v in
@@ -192,6 +192,14 @@ public final class Regex: Sendable {
                 case "D": emit(rangeItems(isDecimal, negated: true))
                 case "w": emit(rangeItems(isWord))
                 case "W": emit(rangeItems(isWord, negated: true))
+                case "b" where !inClass, "B" where !inClass:
+                    // Word boundaries with Oniguruma's word characters.
+                    let w = "[" + rangeItems(isWord) + "]"
+                    out += e == "b" ? "(?:(?<=\(w))(?!\(w))|(?<!\(w))(?=\(w)))" : "(?:(?<=\(w))(?=\(w))|(?<!\(w))(?!\(w)))"
+                case "u" where i + 4 <= s.count && s[i..<(i + 4)].allSatisfy({ $0.properties.isASCIIHexDigit }):
+                    // Ruby's `\uHHHH`.
+                    out += "\\x{" + String(String.UnicodeScalarView(s[i..<(i + 4)])) + "}"
+                    i += 4
                 case "h": emit("0-9A-Fa-f")
                 case "H": emit(#"\x{0}-\x{2f}\x{3a}-\x{40}\x{47}-\x{60}\x{67}-\x{d7ff}\x{e000}-\x{10ffff}"#)
                 case "p", "P":

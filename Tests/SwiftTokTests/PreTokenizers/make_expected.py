@@ -105,9 +105,9 @@ CL100K = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^
 QWEN = r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
 O200K = r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+"
 CLIP = r"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"
-EXTRA = [r"\s+", r"\w+|[^\w\s]+", r"\d+", r"[[:alpha:]]+", r"[[:punct:]]+", r"\h+", r"(?i)STRASSE|k",
-         r"^\w", r"\w$", r"(?m)a.b", r"a*", r"x*", r"", r"\S+\s*", r"[^\s\d]+", r"\p{Han}+|\p{Hiragana}+",
-         r"(?<=a)b", r"\b\w", r"[\u00e9\u0301]+", r"\p{Lu}\p{Ll}+"]
+EXTRA = [r"\s+", r"\w+|[^\w\s]+", r"\d+", r"[[:alpha:]]+", r"[[:punct:]]+", r"\h+", r"(?i)k|'s|É",
+         r"^\w", r"\w$", r"(?m)a.b", r"a*", r"x*", r"", r"\S+\s*", r"[^\s\d]+", r"\P{L}+|\p{^N}",
+         r"(?<=a)b", r"\b\w", r"\w\B", r"[\u00e9\u0301]+", r"\p{Lu}\p{Ll}+"]
 
 fixture = {"version": tokenizers.__version__, "strings": shared}
 

@@ -6,7 +6,7 @@ Run: /work/venv-scratch/bin/python make_unicode_table.py
 
 Every code point's general category is probed as the `\\p{Xx}` class of `Split(Regex, "removed")`;
 White_Space as `\\s`, Alphabetic as `[[:alpha:]]`, BERT punctuation with `Punctuation("removed")`,
-Oniguruma's word characters as `\\w`.
+Oniguruma's word characters as `\\w`, its `[[:upper:]]` and `[[:lower:]]`.
 """
 import os
 import tokenizers
@@ -52,9 +52,10 @@ for bit, pt in [(0x20, pre.Split(Regex(r"\s"), "removed")), (0x40, pre.Split(Reg
         if h:
             value[c] |= bit
 
-for c, h in enumerate(members(pre.Split(Regex(r"\w"), "removed"))):
-    if h:
-        value[c] |= 0x100
+for bit, pat in [(0x100, r"\w"), (0x200, r"[[:upper:]]"), (0x400, r"[[:lower:]]")]:
+    for c, h in enumerate(members(pre.Split(Regex(pat), "removed"))):
+        if h:
+            value[c] |= bit
 
 runs = []
 for c in range(0x110000):
@@ -68,7 +69,8 @@ with open(OUT, "w") as f:
     f.write("// (Unicode 16.0 as its Oniguruma and Rust char tables have it). Do not edit.\n\n")
     f.write("extension ReferenceUnicode {\n")
     f.write("    /// Runs of equal values: 6 hex digits of first code point, 3 of value (category | 0x20\n")
-    f.write("    /// White_Space | 0x40 Alphabetic | 0x80 BERT punctuation | 0x100 Oniguruma word).\n")
+    f.write("    /// White_Space | 0x40 Alphabetic | 0x80 BERT punctuation | 0x100 Oniguruma word\n")
+    f.write("    /// | 0x200 [[:upper:]] | 0x400 [[:lower:]]).\n")
     f.write("    static let runData: StaticString = \"\"\"\n")
     for k, line in enumerate(lines):
         f.write("        " + line + ("\\\n" if k + 1 < len(lines) else "\n"))
