@@ -23,7 +23,8 @@ def _seed(name, salt):
 
 
 def _check(report, note=None):
-    summary.NOTES.append(f"  {note or report.input_set}: {report.compared} comparisons in {report.seconds:.1f} s")
+    summary.NOTES.append(f"  {note or report.vocab + ' ' + report.input_set}: {report.compared} comparisons "
+                         f"in {report.seconds:.1f} s")
     assert report.ok, "\n" + report.text()
 
 
@@ -39,8 +40,7 @@ def test_corpora(name, vocabs, documents, swifttok):
         ref, mode = tokenizers_reference(v.tok, add_special=True), "encoding"
     else:
         ref, mode = tiktoken_reference(v.enc), "ids"
-    _check(run_parity(swifttok, "corpora", documents, jsonl_text, _configs(v), ref, mode),
-           f"{name} corpora")
+    _check(run_parity(swifttok, "corpora", documents, jsonl_text, _configs(v), ref, mode))
 
 
 @pytest.mark.parametrize("name", VOCAB_NAMES)

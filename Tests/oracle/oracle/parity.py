@@ -41,6 +41,7 @@ def run_parity(binary, input_set, items, to_line, configs, reference, mode, chun
     """
     compare = COMPARATORS[mode]
     report = Report(input_set)
+    report.vocab = configs[0].vocab
     start = time.time()
     lines = (to_line(x) for x in items)
     all_lines = list(lines)

@@ -107,6 +107,9 @@ def tokenizers_reference(tok, add_special=True, byte_offsets=False, batch_mode=F
     def ref(batch):
         if batch_mode:
             encs = tok.encode_batch(batch, add_special_tokens=add_special)
+        elif tok.padding is not None:
+            # encode_batch would pad across the batch; swifttok without --batch pads each line alone.
+            encs = _encode_each(tok, batch, add_special)
         else:
             try:
                 encs = tok.encode_batch(batch, add_special_tokens=add_special)

@@ -5,6 +5,7 @@
     Tests/oracle/tools/fake-swifttok, e.g. SWIFTTOK=Tests/oracle/tools/fake-swifttok pytest Tests/oracle
 """
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -77,8 +78,29 @@ def main():
     d.add_argument("--keep-special-tokens", action="store_true")
     i = sub.add_parser("info")
     i.add_argument("file")
+    b = sub.add_parser("bench")
+    b.add_argument("--tokenizer", required=True)
+    b.add_argument("--threads", type=int, default=1)
+    b.add_argument("--docs", default="paragraphs")
+    b.add_argument("--max-doc-bytes", type=int, default=4096)
+    b.add_argument("files", nargs="+")
     a = ap.parse_args()
     out = sys.stdout.buffer
+    if a.cmd == "bench":
+        import time
+        from oracle.corpus import split_documents
+        kind, tok = load(a.tokenizer)
+        docs = [d for f in a.files for d in split_documents(Path(f).read_bytes().decode("utf-8"), a.max_doc_bytes)]
+        nbytes = sum(len(d.encode()) for d in docs)
+        t = time.perf_counter()
+        if kind == "tiktoken":
+            n = sum(map(len, tok.encode_ordinary_batch(docs, num_threads=a.threads)))
+        else:
+            n = sum(len(e.ids) for e in tok.encode_batch(docs, add_special_tokens=False))
+        secs = time.perf_counter() - t
+        print(json.dumps({"mb_per_s": nbytes / 1e6 / secs, "tokens_per_s": n / secs,
+                          "tokens_per_byte": n / nbytes, "bytes": nbytes, "seconds": secs}))
+        return
     if a.cmd == "info":
         kind, tok = load(a.file)
         print(kind)
