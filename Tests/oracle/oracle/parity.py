@@ -49,6 +49,11 @@ def run_parity(binary, input_set, items, to_line, configs, reference, mode, chun
     state = [{"mismatch": 0, "slow": 0, "details": [], "dead": None} for _ in configs]
     try:
         for lo in range(0, len(items), chunk):
+            if all(st["dead"] is not None for st in state):
+                # Every process has stopped: the rest cannot match; skip computing its reference.
+                for st in state:
+                    st["mismatch"] += len(items) - lo
+                break
             batch = items[lo:lo + chunk]
             expected = reference(batch)
             assert len(expected) == len(batch)

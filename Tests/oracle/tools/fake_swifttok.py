@@ -103,7 +103,11 @@ def main():
         return
     if a.cmd == "info":
         kind, tok = load(a.file)
-        print(kind)
+        if kind == "tiktoken":
+            print(f"model: BPE (tiktoken)\nvocab size: {tok.n_vocab}")
+        else:
+            import json as _j
+            print(f"model: {_j.loads(tok.to_str())['model']['type']}\nvocab size: {tok.get_vocab_size()}")
         return
     kind, tok = load(a.tokenizer)
     from oracle.reference import encoding_dict, encoding_dict_bytes
