@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Encode throughput of swifttok side by side with Hugging Face tokenizers and tiktoken.
+
+Input: documents of ../shared/corpora (English, multilingual, code), split like the parity oracle
+(paragraphs up to 4 KB, Tests/oracle/oracle/corpus.py). Each group is sampled to --mb MB (evenly spread
+over its documents, fixed seed) and written to a temp file; every engine encodes the same documents:
+  swifttok    `swifttok bench --tokenizer F --threads N --docs paragraphs --max-doc-bytes 4096 FILE`
+  tokenizers  Tokenizer.encode_batch(docs, add_special_tokens=False), RAYON_NUM_THREADS=N
+  tiktoken    Encoding.encode_ordinary_batch(docs, num_threads=N)
+Python engines run in their own subprocess per measurement (so the thread count applies), after a
+warm-up on the first 5% of the documents. MB = 10^6 bytes of UTF-8 input.
+
+  .venv/bin/python Benchmarks/bench.py            # ~4 MB per group, 1 thread and all cores
+  .venv/bin/python Benchmarks/bench.py --quick    # ~0.5 MB per group (CI smoke run)
+"""
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "Tests" / "oracle"))
+
+from oracle.corpus import load_documents, split_documents  # noqa: E402
+from oracle.paths import VOCAB, shared_missing_reason, swifttok_binary  # noqa: E402
+
+# name -> (swifttok file, tokenizers file or None, tiktoken encoding name or None)
+VOCABS = {
+    "gpt2": (VOCAB / "gpt2" / "tokenizer.json", VOCAB / "gpt2" / "tokenizer.json", "r50k_base"),
+    "cl100k": (VOCAB / "cl100k_base" / "cl100k_base.tiktoken", None, "cl100k_base"),
+    "bert-base-uncased": (VOCAB / "bert-base-uncased" / "tokenizer.json",
+                          VOCAB / "bert-base-uncased" / "tokenizer.json", None),
+    "llama3": (VOCAB / "llama3" / "tokenizer.json", VOCAB / "llama3" / "tokenizer.json", "llama3"),
+    "o200k": (VOCAB / "o200k_base" / "o200k_base.tiktoken", None, "o200k_base"),
+}
+GROUPS = ("en", "multi", "code")
+
+
+def sample_docs(group, mb, seed=1234):
+    docs = load_documents(group)
+    rng = random.Random(f"{seed}/{group}")
+    order = list(range(len(docs)))
+    rng.shuffle(order)
+    picked, size = [], 0
+    for i in order:
+        if size >= mb * 1e6:
+            break
+        picked.append(i)
+        size += len(docs[i].encode("utf-8"))
+    return [docs[i] for i in sorted(picked)]
+
+
+def worker(engine, vocab_file, path, threads):
+    """Runs in a subprocess: encodes the documents of `path` and prints seconds, tokens, bytes."""
+    text = Path(path).read_bytes().decode("utf-8")
+    docs = split_documents(text, 4096)
+    nbytes = len(text.encode("utf-8"))
+    warm = docs[: max(1, len(docs) // 20)]
+    if engine == "tokenizers":
+        from tokenizers import Tokenizer
+        tok = Tokenizer.from_file(vocab_file)
+        tok.encode_batch(warm, add_special_tokens=False)
+        t = time.perf_counter()
+        encs = tok.encode_batch(docs, add_special_tokens=False)
+        secs = time.perf_counter() - t
+        ntok = sum(len(e.ids) for e in encs)
+    else:
+        from oracle.reference import tiktoken_encoding
+        enc = tiktoken_encoding(vocab_file)
+        enc.encode_ordinary_batch(warm, num_threads=threads)
+        t = time.perf_counter()
+        ids = enc.encode_ordinary_batch(docs, num_threads=threads)
+        secs = time.perf_counter() - t
+        ntok = sum(len(x) for x in ids)
+    print(json.dumps({"seconds": secs, "tokens": ntok, "bytes": nbytes}))
+
+
+def run_python(engine, vocab_file, path, threads):
+    env = dict(os.environ, RAYON_NUM_THREADS=str(threads), TOKENIZERS_PARALLELISM="true")
+    out = subprocess.run([sys.executable, __file__, "--worker", engine, str(vocab_file), str(path), str(threads)],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    r = json.loads(out.strip().splitlines()[-1])
+    r["mb_per_s"] = r["bytes"] / 1e6 / r["seconds"]
+    return r
+
+
+def run_swifttok(binary, vocab_file, path, threads):
+    p = subprocess.run([binary, "bench", "--tokenizer", str(vocab_file), "--threads", str(threads),
+                        "--docs", "paragraphs", "--max-doc-bytes", "4096", str(path)],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        return {"error": (p.stderr.strip() or f"exit {p.returncode}")[-200:]}
+    try:
+        return json.loads(p.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return {"error": f"unexpected output: {p.stdout[-200:]!r}"}
+
+
+def fmt(x, digits=1):
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="~0.5 MB per group (CI smoke run)")
+    ap.add_argument("--mb", type=float, help="MB sampled per corpus group (default 4, quick 0.5)")
+    ap.add_argument("--vocab", action="append", choices=sorted(VOCABS), help="only these vocabularies")
+    ap.add_argument("--group", action="append", choices=GROUPS, help="only these corpus groups")
+    ap.add_argument("--threads", type=int, action="append", help="thread counts (default 1 and all cores)")
+    ap.add_argument("--json", help="also write the results as JSON to this file")
+    ap.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.worker:
+        worker(a.worker[0], a.worker[1], a.worker[2], int(a.worker[3]))
+        return 0
+    reason = shared_missing_reason()
+    if reason:
+        print(f"bench: skipped: {reason}")
+        return 0
+    binary = swifttok_binary()
+    if binary is None:
+        print("bench: swifttok not found (run scripts/setup.sh or set SWIFTTOK)", file=sys.stderr)
+        return 1
+    mb = a.mb or (0.5 if a.quick else 4.0)
+    cores = os.cpu_count() or 1
+    threads = a.threads or sorted({1, cores})
+    vocabs = a.vocab or list(VOCABS)
+    groups = a.group or list(GROUPS)
+    print(f"swifttok: {binary}\ncorpus sample: {mb} MB per group; threads {threads}; {cores} cores\n")
+    tmp = Path(tempfile.mkdtemp(prefix="swifttok-bench-"))
+    files = {}
+    for g in groups:
+        files[g] = tmp / f"{g}.txt"
+        files[g].write_bytes("".join(sample_docs(g, mb)).encode("utf-8"))
+    rows = []
+    head = (f"{'vocab':<18}{'corpus':<7}{'thr':>4}{'swifttok':>10}{'tokenizers':>12}{'tiktoken':>10}"
+            f"{'x tokenizers':>14}{'x tiktoken':>12}  tokens")
+    print("MB/s of UTF-8 input (higher is better)\n" + head + "\n" + "-" * (len(head) + 6))
+    for v in vocabs:
+        sw_file, hf_file, tt_name = VOCABS[v]
+        for g in groups:
+            for n in threads:
+                sw = run_swifttok(binary, sw_file, files[g], n)
+                hf = run_python("tokenizers", hf_file, files[g], n) if hf_file else None
+                tt = run_python("tiktoken", tt_name, files[g], n) if tt_name else None
+                s = sw.get("mb_per_s")
+                counts = {k: r["tokens"] for k, r in (("tokenizers", hf), ("tiktoken", tt)) if r}
+                sw_tokens = round(sw["tokens_per_byte"] * sw["bytes"]) if "tokens_per_byte" in sw else None
+                same = "?" if sw_tokens is None else (
+                    "same" if all(abs(sw_tokens - c) <= 0 for c in counts.values()) else f"DIFFER {counts}")
+                ratio = lambda r: None if (s is None or r is None) else s / r["mb_per_s"]  # noqa: E731
+                line = (f"{v:<18}{g:<7}{n:>4}{fmt(s):>10}{fmt(hf and hf['mb_per_s']):>12}"
+                        f"{fmt(tt and tt['mb_per_s']):>10}{fmt(ratio(hf)):>13}x{fmt(ratio(tt)):>11}x  {same}")
+                if "error" in sw:
+                    line += f"  swifttok: {sw['error']}"
+                print(line, flush=True)
+                rows.append({"vocab": v, "corpus": g, "threads": n, "swifttok": sw, "tokenizers": hf,
+                             "tiktoken": tt})
+    if a.json:
+        Path(a.json).write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Helpers for the swifttok parity oracle: inputs, reference encoders, the CLI driver, comparison."""
