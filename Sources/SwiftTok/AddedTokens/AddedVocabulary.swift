@@ -55,16 +55,17 @@ public struct AddedVocabulary: Sendable {
                       modelTokenToId: modelTokenToId, normalize: normalize)
     }
 
-    /// Adds `entries` in order (their ids are ignored), as `tokenizers` loads `added_tokens`.
-    public init(tokens entries: [AddedToken], model: Model, normalizer: Normalizer? = nil) throws {
+    /// Adds `entries` in order, as `tokenizers` loads `added_tokens` (their ids are ignored), or
+    /// with `keepingIds` each at its own id (tiktoken's special tokens, which leave gaps).
+    public init(tokens entries: [AddedToken], model: Model, normalizer: Normalizer? = nil, keepingIds: Bool = false) throws {
         try self.init(entries: entries, path: "added tokens", modelVocabSize: model.vocabSize,
                       modelTokenToId: { model.tokenToId($0) },
-                      normalize: normalizer.map { n in { try n.normalize(&$0) } })
+                      normalize: normalizer.map { n in { try n.normalize(&$0) } }, keepingIds: keepingIds)
     }
 
     /// The loading logic, with the model and normalizer as functions (so tests need neither stage).
     init(entries: [AddedToken], path: String, modelVocabSize: Int,
-         modelTokenToId: (String) -> UInt32?, normalize: Normalize?) throws {
+         modelTokenToId: (String) -> UInt32?, normalize: Normalize?, keepingIds: Bool = false) throws {
         // tokenizers adds the whole array in one `add_tokens` call: content -> id, id -> token,
         // and the normalized form of normalized tokens, by id.
         var idsByContent: [String: UInt32] = [:]
@@ -83,6 +84,8 @@ public struct AddedVocabulary: Sendable {
             let id: UInt32
             if let known = idsByContent[token.content] ?? modelTokenToId(token.content) {
                 id = known
+            } else if keepingIds {
+                id = token.id
             } else {
                 guard !exhausted else {
                     throw TokenizerError(.invalidVocabulary, "no id left for this added token", at: "\(path)[\(index)]")

@@ -94,7 +94,7 @@ extension Tokenizer {
         let specials = vocabulary.specialTokens.map {
             AddedToken(id: $0.1, content: $0.0, normalized: false, special: true)
         }
-        let added = try AddedVocabulary(tokens: specials, model: model)
+        let added = try AddedVocabulary(tokens: specials, model: model, keepingIds: true)
         self.init(model: model, preTokenizer: preTokenizer, decoder: decoder, addedVocabulary: added)
         for (content, id) in vocabulary.specialTokens where tokenToId(content) != id {
             throw TokenizerError(.invalidVocabulary,
