@@ -201,7 +201,7 @@ struct AddedTokenMatcher: Sendable {
                 }
                 result.append(Match(start: position, end: position, pattern: empty))
                 if position == text.count { break }
-                position += UTF8.sequenceLength(lead: text[position])
+                position += UTF8Text.sequenceLength(lead: text[position])
             }
             return result
         }

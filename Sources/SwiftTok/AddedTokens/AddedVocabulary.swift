@@ -249,7 +249,7 @@ public struct AddedVocabulary: Sendable {
             if skipSpecial && pattern.special { continue }
             if pattern.singleWord {
                 let startSpace = start == 0 || !isWordScalar(scalar(before: start, in: text))
-                let stopSpace = stop == text.count || !isWordScalar(UTF8.decode(text, at: stop).scalar)
+                let stopSpace = stop == text.count || !isWordScalar(UTF8Text.decode(text, at: stop).scalar)
                 if !startSpace || !stopSpace { continue }
             }
             if pattern.lstrip {
@@ -260,7 +260,7 @@ public struct AddedVocabulary: Sendable {
                     while start > startOffset {
                         var i = start - 1
                         while i > 0 && text[i] & 0xC0 == 0x80 { i -= 1 }
-                        if !UnicodeProperties.isWhitespace(UTF8.decode(text, at: i).scalar) { break }
+                        if !UnicodeProperties.isWhitespace(UTF8Text.decode(text, at: i).scalar) { break }
                         start = i
                     }
                 }
@@ -271,7 +271,7 @@ public struct AddedVocabulary: Sendable {
                 } else {
                     runStart = stop
                     while stop < text.count {
-                        let (s, n) = UTF8.decode(text, at: stop)
+                        let (s, n) = UTF8Text.decode(text, at: stop)
                         if !UnicodeProperties.isWhitespace(s) { break }
                         stop += n
                     }
@@ -294,7 +294,7 @@ public struct AddedVocabulary: Sendable {
     static func scalar(before end: Int, in text: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var i = end - 1
         while i > 0 && text[i] & 0xC0 == 0x80 { i -= 1 }
-        return UTF8.decode(text, at: i).scalar
+        return UTF8Text.decode(text, at: i).scalar
     }
 
     /// Regex `\w` (Unicode): Alphabetic, marks, decimal digits, connector punctuation, Join_Control.
@@ -308,5 +308,39 @@ public struct AddedVocabulary: Sendable {
         case .Nd, .Pc: return true
         default: return s == 0x200C || s == 0x200D
         }
+    }
+}
+
+// MARK: Fast paths
+
+extension AddedVocabulary {
+    /// True when some added token is matched on normalized text (fast paths that normalize
+    /// themselves cannot take those).
+    var hasNormalizedMatches: Bool { !normalizedMatcher.isEmpty }
+
+    /// True when there are no added tokens to find at all.
+    var matchesNothing: Bool { rawMatcher.isEmpty && normalizedMatcher.isEmpty }
+
+    /// The pieces of `text`, each an added token's id or nil, as `extractAndNormalize` cuts them
+    /// when the tokenizer has no normalizer (normalized text = original text) — or, when
+    /// `hasNormalizedMatches` is false, the cut made on the original text before normalizing.
+    func rawPieces(_ text: UnsafeBufferPointer<UInt8>) -> [(range: Range<Int>, id: UInt32?)] {
+        var first = rawMatcher.isEmpty ? [] : AddedVocabulary.findMatches(text, rawMatcher, rawPatterns, skipSpecial: encodeSpecialTokens)
+        if first.isEmpty { first = [(0..<text.count, nil)] }
+        if normalizedMatcher.isEmpty { return first.filter { !$0.range.isEmpty } }
+        var result: [(range: Range<Int>, id: UInt32?)] = []
+        for piece in first {
+            if piece.id != nil || piece.range.isEmpty {
+                if !piece.range.isEmpty { result.append(piece) }
+                continue
+            }
+            let sub = UnsafeBufferPointer(rebasing: text[piece.range])
+            let found = AddedVocabulary.findMatches(sub, normalizedMatcher, normalizedPatterns, skipSpecial: encodeSpecialTokens)
+            if found.isEmpty { result.append(piece); continue }
+            for f in found where !f.range.isEmpty {
+                result.append(((piece.range.lowerBound + f.range.lowerBound)..<(piece.range.lowerBound + f.range.upperBound), f.id))
+            }
+        }
+        return result
     }
 }

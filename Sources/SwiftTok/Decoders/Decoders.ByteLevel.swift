@@ -40,7 +40,7 @@ extension Decoders {
                     let mark = bytes.count
                     var i = 0
                     while i < p.count {
-                        let (s, n) = UTF8.decode(p, at: i)
+                        let (s, n) = UTF8Text.decode(p, at: i)
                         guard let b = ByteLevelAlphabet.byte(for: s) else {
                             bytes.removeSubrange(mark...)
                             bytes.append(contentsOf: p)

@@ -117,13 +117,13 @@ extension NormalizedString {
         let pieces = try regex.splitPieces(normalized)
         var shift = 0
         var contentLength = 0
-        for s in content { contentLength += UTF8.length(ofScalar: s) }
+        for s in content { contentLength += UTF8Text.length(ofScalar: s) }
         let changes: Changes = content.map { ($0, 1) }
         for piece in pieces where piece.isMatch {
             let start = Swift.max(0, piece.range.lowerBound + shift)
             let end = Swift.max(0, piece.range.upperBound + shift)
             let removed = normalized.withUnsafeBufferPointer { p in
-                UTF8.scalarCount(UnsafeBufferPointer(rebasing: p[start..<end]))
+                UTF8Text.scalarCount(UnsafeBufferPointer(rebasing: p[start..<end]))
             }
             transformRange(start..<end, changes, initialOffset: removed)
             shift += contentLength - piece.range.count

@@ -25,7 +25,7 @@ extension Normalizers {
             case .string(let s): regex = try Regex(Regex.escape(s))
             case .regex(let r): regex = try Regex(r)
             }
-            contentScalars = UTF8.scalars(Array(content.utf8))
+            contentScalars = UTF8Text.scalars(Array(content.utf8))
         }
 
         /// Reads `{"type": "Replace", "pattern": {"String": s} | {"Regex": r}, "content": c}`.

@@ -31,7 +31,7 @@ enum UnicodeNormalization {
             var i = 0
             while i < p.count {
                 if p[i] < inert { i += 1; continue }
-                let (s, n) = UTF8.decode(p, at: i)
+                let (s, n) = UTF8Text.decode(p, at: i)
                 if NormalizerTables.flags(s) & flag != 0 { return false }
                 i += n
             }

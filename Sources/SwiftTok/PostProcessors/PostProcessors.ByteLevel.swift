@@ -78,7 +78,7 @@ extension PostProcessors {
             var leading = 0
             var i = 0
             while i < bytes.count {
-                let (s, n) = UTF8.decode(bytes, at: i)
+                let (s, n) = UTF8Text.decode(bytes, at: i)
                 if !isSpace(s) { break }
                 leading += 1
                 i += n
@@ -88,7 +88,7 @@ extension PostProcessors {
             while end > 0 {
                 var start = end - 1
                 while start > 0 && bytes[start] & 0xC0 == 0x80 { start -= 1 }
-                let (s, _) = UTF8.decode(bytes, at: start)
+                let (s, _) = UTF8Text.decode(bytes, at: start)
                 if !isSpace(s) { break }
                 trailing += 1
                 end = start

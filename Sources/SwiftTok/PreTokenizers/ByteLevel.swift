@@ -71,7 +71,7 @@ extension PreTokenizers {
             let table = ByteLevelAlphabet.utf8ForByte
             var i = 0
             while i < old.count {
-                let length = Swift.min(UTF8.sequenceLength(lead: old[i]), old.count - i)
+                let length = Swift.min(UTF8Text.sequenceLength(lead: old[i]), old.count - i)
                 for k in 0..<length {
                     // A scalar's first byte replaces it; the others are insertions, aligned
                     // with the byte before them.

@@ -33,7 +33,7 @@ extension PreTokenizers {
                 var i = 0
                 let bytes = n.normalized
                 while i < bytes.count {
-                    i += Swift.min(UTF8.sequenceLength(lead: bytes[i]), bytes.count - i)
+                    i += Swift.min(UTF8Text.sequenceLength(lead: bytes[i]), bytes.count - i)
                     count += 1
                     if count == length || i == bytes.count {
                         if let s = n.slice(normalized: start..<i) { pieces.append(s) }

@@ -58,7 +58,7 @@ extension PreTokenizers {
         /// Rewrites and splits the pieces of `text` without tokens.
         public func preTokenize(_ text: inout PreTokenizedString) {
             var rep: [UInt8] = []
-            UTF8.appendScalar(replacement, to: &rep)
+            UTF8Text.appendScalar(replacement, to: &rep)
             let replacement = self.replacement
             text.split { _, piece in
                 var n = piece

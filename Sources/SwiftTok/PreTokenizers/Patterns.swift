@@ -10,7 +10,7 @@ extension NormalizedString {
             var lastOffset = 0
             var i = 0
             while i < p.count {
-                let (s, n) = UTF8.decode(p, at: i)
+                let (s, n) = UTF8Text.decode(p, at: i)
                 if isMatch(s) {
                     if lastOffset < i { result.append((lastOffset..<i, false)) }
                     result.append((i..<(i + n), true))
@@ -69,7 +69,7 @@ extension PreTokenizers {
     /// A JSON string holding one scalar.
     static func scalarString(_ s: UInt32) -> String {
         var out: [UInt8] = []
-        UTF8.appendScalar(s, to: &out)
+        UTF8Text.appendScalar(s, to: &out)
         return String(decoding: out, as: Unicode.UTF8.self)
     }
 }

@@ -33,7 +33,7 @@ extension PreTokenizers {
                 n.normalized.withUnsafeBufferPointer { p in
                     var i = 0
                     while i < p.count {
-                        let (s, len) = UTF8.decode(p, at: i)
+                        let (s, len) = UTF8Text.decode(p, at: i)
                         let sc = UnicodeScripts.script(s)
                         if sc != UnicodeScripts.any && last != UnicodeScripts.any && last != sc { cuts.append(i) }
                         if sc != UnicodeScripts.any { last = sc }

@@ -28,7 +28,7 @@ extension PreTokenizers {
                 var kind = -1  // 0 word, 1 other, 2 space
                 var i = 0
                 while i < p.count {
-                    let (s, n) = UTF8.decode(p, at: i)
+                    let (s, n) = UTF8Text.decode(p, at: i)
                     let k = isWord(s) ? 0 : PreTokenizers.isWhitespace(s) ? 2 : 1
                     if k != kind {
                         if kind >= 0 { result.append((start..<i, kind == 2)) }

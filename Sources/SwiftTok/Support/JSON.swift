@@ -287,7 +287,7 @@ struct JSONParser {
                 } else if scalar >= 0xDC00 && scalar < 0xE000 {
                     throw error("lone surrogate in \\u escape")
                 }
-                UTF8.appendScalar(scalar, to: &out)
+                UTF8Text.appendScalar(scalar, to: &out)
             default: throw error("invalid escape")
             }
         }

@@ -23,7 +23,7 @@ public enum ByteLevelAlphabet {
     /// The UTF-8 encoding of the scalar for each byte.
     public static let utf8ForByte: [[UInt8]] = scalarForByte.map { s in
         var out: [UInt8] = []
-        UTF8.appendScalar(s, to: &out)
+        UTF8Text.appendScalar(s, to: &out)
         return out
     }
 

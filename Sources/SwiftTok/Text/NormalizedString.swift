@@ -33,7 +33,7 @@ public struct NormalizedString: Sendable, Equatable {
         alignments.reserveCapacity(bytes.count)
         var i = 0
         while i < bytes.count {
-            let n = Swift.min(UTF8.sequenceLength(lead: bytes[i]), bytes.count - i)
+            let n = Swift.min(UTF8Text.sequenceLength(lead: bytes[i]), bytes.count - i)
             let a = Alignment(i, i + n)
             for _ in 0..<n { alignments.append(a) }
             i += n
@@ -58,7 +58,7 @@ public struct NormalizedString: Sendable, Equatable {
     public var offsetsOriginal: Range<Int> { originalShift..<(originalShift + original.count) }
 
     /// The normalized text's scalars.
-    public var scalars: [UInt32] { UTF8.scalars(normalized) }
+    public var scalars: [UInt32] { UTF8Text.scalars(normalized) }
 
     // MARK: Offsets
 
@@ -168,7 +168,7 @@ public struct NormalizedString: Sendable, Equatable {
         // Skip `initialOffset` removed scalars.
         var removed = 0
         while removed < initialOffset && offset < range.upperBound {
-            offset += UTF8.sequenceLength(lead: normalized[offset])
+            offset += UTF8Text.sequenceLength(lead: normalized[offset])
             removed += 1
         }
         var newBytes: [UInt8] = []
@@ -185,17 +185,17 @@ public struct NormalizedString: Sendable, Equatable {
                 align = idx < count ? alignments[idx] : (count > 0 ? alignments[count - 1] : Alignment(0, 0))
             }
             if change <= 0 && idx < count {
-                offset += UTF8.sequenceLength(lead: normalized[idx])
+                offset += UTF8Text.sequenceLength(lead: normalized[idx])
             }
             if change < 0 {
                 var k = 0
                 while k < -change && offset < range.upperBound {
-                    offset += UTF8.sequenceLength(lead: normalized[offset])
+                    offset += UTF8Text.sequenceLength(lead: normalized[offset])
                     k += 1
                 }
             }
             let before = newBytes.count
-            UTF8.appendScalar(scalar, to: &newBytes)
+            UTF8Text.appendScalar(scalar, to: &newBytes)
             for _ in before..<newBytes.count { newAlignments.append(align) }
         }
         normalized.replaceSubrange(range, with: newBytes)
@@ -250,10 +250,10 @@ public struct NormalizedString: Sendable, Equatable {
     /// Prepends `text` (aligned with the first scalar); does nothing on empty text.
     public mutating func prepend(_ text: [UInt8]) {
         guard !normalized.isEmpty else { return }
-        let firstLength = UTF8.sequenceLength(lead: normalized[0])
-        let first = UTF8.scalars(Array(normalized[0..<firstLength]))[0]
+        let firstLength = UTF8Text.sequenceLength(lead: normalized[0])
+        let first = UTF8Text.scalars(Array(normalized[0..<firstLength]))[0]
         var changes: [(scalar: UInt32, change: Int)] = []
-        for (i, s) in UTF8.scalars(text).enumerated() { changes.append((s, i == 0 ? 0 : 1)) }
+        for (i, s) in UTF8Text.scalars(text).enumerated() { changes.append((s, i == 0 ? 0 : 1)) }
         changes.append((first, 1))
         transformRange(0..<firstLength, changes, initialOffset: 0)
     }
@@ -263,9 +263,9 @@ public struct NormalizedString: Sendable, Equatable {
         guard !normalized.isEmpty else { return }
         var start = normalized.count - 1
         while start > 0 && normalized[start] & 0xC0 == 0x80 { start -= 1 }
-        let last = UTF8.scalars(Array(normalized[start...]))[0]
+        let last = UTF8Text.scalars(Array(normalized[start...]))[0]
         var changes: [(scalar: UInt32, change: Int)] = [(last, 0)]
-        for s in UTF8.scalars(text) { changes.append((s, 1)) }
+        for s in UTF8Text.scalars(text) { changes.append((s, 1)) }
         transformRange(start..<normalized.count, changes, initialOffset: 0)
     }
 }

@@ -89,7 +89,7 @@ public final class Regex: Sendable {
             let e = Int(ovector[1])
             if s == e && e == lastMatchEnd {
                 if start >= text.count { break }
-                start += UTF8.sequenceLength(lead: text[start])
+                start += UTF8Text.sequenceLength(lead: text[start])
                 continue
             }
             // A match that ends before it starts (`\K` in a look-ahead) cannot split text.

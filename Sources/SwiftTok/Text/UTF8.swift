@@ -1,5 +1,5 @@
 /// UTF-8 helpers that work on raw bytes (never `Character`s).
-enum UTF8 {
+enum UTF8Text {
     /// Appends the UTF-8 encoding of `scalar` (assumed valid) to `out`.
     @inline(__always)
     static func appendScalar(_ scalar: UInt32, to out: inout [UInt8]) {

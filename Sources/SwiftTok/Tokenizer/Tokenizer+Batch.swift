@@ -49,14 +49,42 @@ extension Tokenizer {
     public func encodeIdsBatch(_ documents: [[UInt8]], addSpecialTokens: Bool = false, threads: Int = 0) throws -> [[UInt32]] {
         let results = ResultSlots<[UInt32]>(documents.count)
         let tokenizer = self
-        Parallel.forEach(documents.count, threads: threads) { i in
-            results.set(i, Result { try tokenizer.encodeIds(bytes: documents[i], addSpecialTokens: addSpecialTokens) })
+        let workers = Parallel.workerCount(documents.count, threads: threads)
+        let scratch = WorkerScratch(workers)
+        Parallel.forEach(documents.count, threads: threads) { worker, i in
+            results.set(i, Result {
+                try scratch.with(worker) { s in
+                    try tokenizer.encodeIds(bytes: documents[i], addSpecialTokens: addSpecialTokens, scratch: &s)
+                }
+            })
         }
         return try results.values()
     }
 
     /// Just the ids of one input.
     public func encodeIds(bytes: [UInt8], addSpecialTokens: Bool = false) throws -> [UInt32] {
-        try encode(bytes: bytes, addSpecialTokens: addSpecialTokens).ids
+        var scratch = FastScratch(small: true)
+        return try encodeIds(bytes: bytes, addSpecialTokens: addSpecialTokens, scratch: &scratch)
+    }
+
+    func encodeIds(bytes: [UInt8], addSpecialTokens: Bool, scratch: inout FastScratch) throws -> [UInt32] {
+        if let ids = try fastIds(bytes, addSpecialTokens: addSpecialTokens, scratch: &scratch) { return ids }
+        return try encode(bytes: bytes, addSpecialTokens: addSpecialTokens).ids
+    }
+}
+
+/// One FastScratch per worker, each in its own box; a worker only ever touches its own box.
+final class WorkerScratch: Sendable {
+    final class Box: @unchecked Sendable {
+        // @unchecked: box i is used by worker i alone (Parallel.forEach hands each worker its index).
+        var scratch = FastScratch(small: false)
+    }
+
+    private let boxes: [Box]
+
+    init(_ count: Int) { boxes = (0..<count).map { _ in Box() } }
+
+    func with<R>(_ worker: Int, _ body: (inout FastScratch) throws -> R) rethrows -> R {
+        try body(&boxes[worker].scratch)
     }
 }

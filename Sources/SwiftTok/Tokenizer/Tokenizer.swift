@@ -1,14 +1,22 @@
 /// A complete tokenizer: normalizer → pre-tokenizer → model → post-processor, plus a decoder,
 /// added tokens, truncation and padding. Immutable once built and safe to share across threads.
 public struct Tokenizer: Sendable {
-    public var normalizer: Normalizer?
-    public var preTokenizer: PreTokenizer?
-    public var model: Model
+    public var normalizer: Normalizer? { didSet { refreshFastPath() } }
+    public var preTokenizer: PreTokenizer? { didSet { refreshFastPath() } }
+    public var model: Model { didSet { refreshFastPath() } }
     public var postProcessor: PostProcessor?
     public var decoder: TokenDecoder?
-    public var addedVocabulary: AddedVocabulary
+    public var addedVocabulary: AddedVocabulary { didSet { refreshFastPath() } }
     public var truncation: TruncationParams?
     public var padding: PaddingParams?
+    /// The optimized ids-only encoder for this configuration, if one applies.
+    private(set) var fastPath: FastPath?
+    /// Set to false to force the general pipeline everywhere (for differential tests).
+    public var allowsFastPath = true { didSet { refreshFastPath() } }
+
+    mutating func refreshFastPath() {
+        fastPath = allowsFastPath ? FastPath.make(for: self) : nil
+    }
 
     public init(model: Model, normalizer: Normalizer? = nil, preTokenizer: PreTokenizer? = nil,
                 postProcessor: PostProcessor? = nil, decoder: TokenDecoder? = nil,
@@ -22,6 +30,7 @@ public struct Tokenizer: Sendable {
         self.addedVocabulary = addedVocabulary
         self.truncation = truncation
         self.padding = padding
+        refreshFastPath()
     }
 
     // MARK: Vocabulary
@@ -60,14 +69,14 @@ public struct Tokenizer: Sendable {
 
     /// Throws `.invalidUTF8` naming the first bad byte.
     static func validateUTF8(_ bytes: [UInt8]) throws {
-        let ok = bytes.withUnsafeBufferPointer { UTF8.isValid($0) }
+        let ok = bytes.withUnsafeBufferPointer { UTF8Text.isValid($0) }
         if !ok {
             var i = 0
             var bad = 0
             bytes.withUnsafeBufferPointer { p in
                 // Find the first offset where validation fails, for the message.
                 while i < p.count {
-                    let n = UTF8.sequenceLength(lead: p[i])
+                    let n = UTF8Text.sequenceLength(lead: p[i])
                     let end = Swift.min(i + n, p.count)
                     if validatedString(UnsafeBufferPointer(rebasing: p[i..<end])) == nil { bad = i; return }
                     i = end

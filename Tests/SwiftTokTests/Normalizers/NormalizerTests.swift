@@ -38,7 +38,7 @@ import Glibc
         var out: [Range<Int>] = []
         var i = 0
         while i < n.normalized.count {
-            let len = UTF8.sequenceLength(lead: n.normalized[i])
+            let len = UTF8Text.sequenceLength(lead: n.normalized[i])
             out.append(n.originalRange(ofNormalized: i..<(i + len)) ?? -1..<(-1))
             i += len
         }

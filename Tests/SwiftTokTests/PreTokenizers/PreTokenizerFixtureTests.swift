@@ -149,7 +149,7 @@ enum PreTokenizerFixture {
             var starts: [Int: UInt32] = [:]
             for c in UInt32(1)..<0x110000 where !(0xD800..<0xE000).contains(c) {
                 starts[bytes.count] = c
-                UTF8.appendScalar(c, to: &bytes)
+                UTF8Text.appendScalar(c, to: &bytes)
             }
             var got = [Bool](repeating: false, count: 0x110000)
             for m in try bytes.withUnsafeBufferPointer({ try re.matches(in: $0) }) {

@@ -114,7 +114,7 @@ extension Models {
             var continuing = first
             for s in 0..<UInt32(BPE.smallScalarLimit) where !(0xD800...0xDFFF).contains(s) {
                 var key: [UInt8] = []
-                UTF8.appendScalar(s, to: &key)
+                UTF8Text.appendScalar(s, to: &key)
                 first[Int(s)] = vocab.table.get(key) ?? BPE.absent
                 continuing[Int(s)] = prefix.isEmpty ? first[Int(s)] : vocab.table.get(prefix + key) ?? BPE.absent
             }
@@ -265,7 +265,7 @@ extension Models {
             let count = input.count
             var i = 0
             while i < count {
-                let (scalar, length) = UTF8.decode(input, at: i)
+                let (scalar, length) = UTF8Text.decode(input, at: i)
                 let isFirst = i == 0
                 let isLast = i + length >= count
                 var id = BPE.absent

@@ -42,9 +42,9 @@ extension Models.BPE {
             out.reserveCapacity(key.count)
             var i = 0
             while i < key.count {
-                let n = UTF8.sequenceLength(lead: key[i])
+                let n = UTF8Text.sequenceLength(lead: key[i])
                 guard n <= 2, i + n <= key.count else { return nil }
-                let (scalar, _) = UTF8.decode(key, at: i)
+                let (scalar, _) = UTF8Text.decode(key, at: i)
                 guard let b = ByteLevelAlphabet.byte(for: scalar) else { return nil }
                 out.append(b)
                 i += n

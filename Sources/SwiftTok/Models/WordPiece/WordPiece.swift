@@ -114,7 +114,7 @@ extension Models {
         func encode(_ input: UnsafeBufferPointer<UInt8>, _ emit: (Int, Range<Int>) throws -> Void) throws {
             let n = input.count
             if n == 0 { return }
-            if UTF8.scalarCount(input) > maxInputCharsPerWord {
+            if UTF8Text.scalarCount(input) > maxInputCharsPerWord {
                 try emit(-1, 0..<n)
                 return
             }

@@ -1,0 +1,84 @@
+/// The optimized ids-only path for byte-level BPE tokenizers (GPT-2, RoBERTa, GPT-NeoX, cl100k,
+/// o200k, Llama 3, ...): pre-tokens are cut from the raw UTF-8 and go straight to ids through the
+/// model's raw-byte view, with no NormalizedString, alignments or "Ġ" rewriting.
+///
+/// Taken only when that is exactly what the general pipeline computes: no normalizer, a ByteLevel
+/// pre-tokenizer (alone with its regex, or after one `Split` kept in place), a byte-level BPE
+/// model without dropout. Tested against the general path on the corpora and random text.
+struct ByteLevelBPEFastPath: Sendable {
+    enum Splitter: Sendable {
+        case regex(Regex)
+    }
+
+    /// Where ByteLevel's `add_prefix_space` puts its space.
+    enum Prefix: Sendable {
+        case none
+        /// Before each piece between added tokens (ByteLevel does the splitting itself).
+        case segment
+        /// Before each pre-token (ByteLevel runs after a Split).
+        case piece
+    }
+
+    let splitter: Splitter
+    let prefix: Prefix
+    let view: Models.BPE.ByteLevelView
+
+    init?(normalizer: Normalizer?, preTokenizer: PreTokenizer?, model: Model) {
+        guard normalizer == nil, case .bpe(let bpe) = model, let view = bpe.byteLevel,
+              bpe.dropout == nil || bpe.dropout == 0 else { return nil }
+        switch preTokenizer {
+        case .byteLevel(let b)?:
+            guard b.useRegex, let re = try? PreTokenizers.ByteLevel.regex.get() else { return nil }
+            splitter = ByteLevelBPEFastPath.splitter(pattern: PreTokenizers.ByteLevel.gpt2Pattern, regex: re)
+            prefix = b.addPrefixSpace ? .segment : .none
+        case .sequence(let items)?:
+            guard items.count == 2, case .split(let s) = items[0], case .byteLevel(let b) = items[1],
+                  !b.useRegex, s.behavior == .isolated, !s.invert, case .regex(let pattern) = s.pattern else { return nil }
+            splitter = ByteLevelBPEFastPath.splitter(pattern: pattern, regex: s.regex)
+            prefix = b.addPrefixSpace ? .piece : .none
+        default:
+            return nil
+        }
+        self.view = view
+    }
+
+    static func splitter(pattern: String, regex: Regex) -> Splitter {
+        .regex(regex)
+    }
+
+    /// Appends the ids of `text` (valid UTF-8, no added tokens inside) to `ids`.
+    func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], cache: inout Models.BPE.Cache) throws {
+        if text.isEmpty { return }
+        if prefix == .segment && text[0] != 0x20 {
+            var spaced: [UInt8] = [0x20]
+            spaced.append(contentsOf: text)
+            try spaced.withUnsafeBufferPointer { try encodePieces($0, into: &ids, cache: &cache) }
+        } else {
+            try encodePieces(text, into: &ids, cache: &cache)
+        }
+    }
+
+    func encodePieces(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], cache: inout Models.BPE.Cache) throws {
+        switch splitter {
+        case .regex(let re):
+            var previous = 0
+            for m in try re.matches(in: text) {
+                if m.lowerBound > previous { piece(UnsafeBufferPointer(rebasing: text[previous..<m.lowerBound]), &ids, &cache) }
+                if !m.isEmpty { piece(UnsafeBufferPointer(rebasing: text[m]), &ids, &cache) }
+                previous = Swift.max(previous, m.upperBound)
+            }
+            if previous < text.count { piece(UnsafeBufferPointer(rebasing: text[previous...]), &ids, &cache) }
+        }
+    }
+
+    @inline(__always)
+    func piece(_ p: UnsafeBufferPointer<UInt8>, _ ids: inout [UInt32], _ cache: inout Models.BPE.Cache) {
+        if prefix == .piece && p[0] != 0x20 {
+            var spaced: [UInt8] = [0x20]
+            spaced.append(contentsOf: p)
+            spaced.withUnsafeBufferPointer { view.encodeRawBytes($0, into: &ids, cache: &cache) }
+        } else {
+            view.encodeRawBytes(p, into: &ids, cache: &cache)
+        }
+    }
+}

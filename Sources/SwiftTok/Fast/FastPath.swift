@@ -1,0 +1,78 @@
+/// The optimized ids-only encoders, chosen once per tokenizer from its components. Each is exact:
+/// it is taken only for configurations where it computes what the general pipeline computes, and
+/// the tests compare the two (the general pipeline is the reference implementation).
+enum FastPath: Sendable {
+    case byteLevelBPE(ByteLevelBPEFastPath)
+    case wordPiece(WordPieceFastPath)
+
+    /// The fast path for `t`, if one applies.
+    static func make(for t: Tokenizer) -> FastPath? {
+        // Added tokens matched on normalized text would need the normalizer's output.
+        if t.normalizer != nil && t.addedVocabulary.hasNormalizedMatches { return nil }
+        if let p = ByteLevelBPEFastPath(normalizer: t.normalizer, preTokenizer: t.preTokenizer, model: t.model) {
+            return .byteLevelBPE(p)
+        }
+        if case .bert(let n)? = t.normalizer, n.cleanText, case .bert? = t.preTokenizer,
+           case .wordPiece(let w) = t.model,
+           let p = WordPieceFastPath(vocabulary: w.vocab.dictionary, unkToken: w.unkToken,
+                                     prefix: w.continuingSubwordPrefix, maxInputChars: w.maxInputCharsPerWord,
+                                     lowercase: n.lowercase) {
+            return .wordPiece(p)
+        }
+        return nil
+    }
+}
+
+/// Per-worker scratch for the fast paths.
+struct FastScratch {
+    var bpeCache: Models.BPE.Cache
+    var pieceCache: PieceCache
+
+    /// Small caches for one call (cheap to make), large ones for a worker of a batch.
+    init(small: Bool) {
+        bpeCache = Models.BPE.Cache(capacity: small ? 64 : 1 << 16)
+        pieceCache = PieceCache(capacity: small ? 64 : 1 << 15)
+    }
+}
+
+extension Tokenizer {
+    /// Ids of `bytes` through the fast path (added tokens cut first), or nil when the tokenizer has
+    /// none or `addSpecialTokens` needs the post-processor.
+    func fastIds(_ bytes: [UInt8], addSpecialTokens: Bool, scratch: inout FastScratch) throws -> [UInt32]? {
+        guard let fast = fastPath else { return nil }
+        if addSpecialTokens, let p = postProcessor, p.addedTokenCount(isPair: false) > 0 { return nil }
+        if truncation != nil || padding != nil { return nil }
+        try Tokenizer.validateUTF8(bytes)
+        var ids: [UInt32] = []
+        ids.reserveCapacity(bytes.count / 3 + 4)
+        try bytes.withUnsafeBufferPointer { text in
+            let pieces: [(range: Range<Int>, id: UInt32?)] = addedVocabulary.matchesNothing
+                ? [(0..<text.count, nil)] : addedVocabulary.rawPieces(text)
+            for p in pieces {
+                if let id = p.id { ids.append(id); continue }
+                let segment = UnsafeBufferPointer(rebasing: text[p.range])
+                switch fast {
+                case .byteLevelBPE(let f):
+                    try f.encode(segment, into: &ids, cache: &scratch.bpeCache)
+                case .wordPiece(let f):
+                    try f.encode(segment, into: &ids, cache: &scratch.pieceCache) { chunk, out in
+                        out += try generalIds(Array(chunk))
+                    }
+                }
+            }
+        }
+        return ids
+    }
+
+    /// The ids of a piece with no added tokens through the general pipeline.
+    func generalIds(_ bytes: [UInt8]) throws -> [UInt32] {
+        var p = PreTokenizedString(bytes)
+        if let normalizer { try p.normalize { try normalizer.normalize(&$0) } }
+        if let preTokenizer { try preTokenizer.preTokenize(&p) }
+        var ids: [UInt32] = []
+        for s in p.splits {
+            for t in try model.tokenize(s.normalized) { ids.append(t.id) }
+        }
+        return ids
+    }
+}
