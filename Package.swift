@@ -48,3 +48,4 @@ let package = Package(
 )
 // Test fixtures are listed when the manifest is evaluated.
 // (fixtures: see testFixtures)
+//

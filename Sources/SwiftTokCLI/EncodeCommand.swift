@@ -88,6 +88,10 @@ struct EncodeCommand: ParsableCommand {
         var items: [(text: String, pair: String?)?] = []
         var errors: [String?] = []
         for (n, line) in readLines().enumerated() {
+            // Text that is not UTF-8 is a broken input stream, not one bad item.
+            if String(validating: line, as: UTF8.self) == nil {
+                throw CLIError("line \(n + 1): input is not valid UTF-8")
+            }
             do {
                 let value = try JSON.parse(line)
                 switch value {
@@ -108,7 +112,7 @@ struct EncodeCommand: ParsableCommand {
         if batch {
             if let bad = errors.compactMap({ $0 }).first { throw CLIError(bad) }
             let valid = items.compactMap { $0 }
-            let pairs = valid.contains { $0.pair != nil } ? valid.map { $0.pair ?? "" } : nil
+            let pairs = valid.contains { $0.pair != nil } ? valid.map(\.pair) : nil
             let encodings = try tokenizer.encodeBatch(valid.map(\.text), pairs: pairs, addSpecialTokens: !noSpecialTokens,
                                                       offsets: offsetType, threads: threads)
             for e in encodings {

@@ -37,7 +37,7 @@ struct Output {
 
 extension Encoding {
     /// This encoding as the JSON object the `--jsonl` mode writes (keys as tokenizers' Python `Encoding`).
-    func jsonObject(includeOverflowing: Bool = true) -> JSON {
+    func jsonObject() -> JSON {
         var o = JSONObject([
             ("ids", .array(ids.map { .int(Int64($0)) })),
             ("tokens", .array(tokens.map { .string($0) })),
@@ -47,9 +47,7 @@ extension Encoding {
             ("special_tokens_mask", .array(specialTokensMask.map { .int(Int64($0)) })),
             ("word_ids", .array(wordIds.map { $0.map { .int(Int64($0)) } ?? .null })),
         ])
-        if includeOverflowing {
-            o["overflowing"] = .array(overflowing.map { $0.jsonObject(includeOverflowing: false) })
-        }
+        o["overflowing"] = .array(overflowing.map { $0.jsonObject() })
         return .object(o)
     }
 }

@@ -7,6 +7,7 @@
 /// model without dropout. Tested against the general path on the corpora and random text.
 struct ByteLevelBPEFastPath: Sendable {
     enum Splitter: Sendable {
+        case scanner(KnownScanner)
         case regex(Regex)
     }
 
@@ -28,22 +29,19 @@ struct ByteLevelBPEFastPath: Sendable {
               bpe.dropout == nil || bpe.dropout == 0 else { return nil }
         switch preTokenizer {
         case .byteLevel(let b)?:
-            guard b.useRegex, let re = try? PreTokenizers.ByteLevel.regex.get() else { return nil }
-            splitter = ByteLevelBPEFastPath.splitter(pattern: PreTokenizers.ByteLevel.gpt2Pattern, regex: re)
+            guard let k = b.scanner else { return nil }
+            splitter = .scanner(k)
             prefix = b.addPrefixSpace ? .segment : .none
         case .sequence(let items)?:
             guard items.count == 2, case .split(let s) = items[0], case .byteLevel(let b) = items[1],
                   !b.useRegex, s.behavior == .isolated, !s.invert, case .regex(let pattern) = s.pattern else { return nil }
-            splitter = ByteLevelBPEFastPath.splitter(pattern: pattern, regex: s.regex)
+            splitter = s.scanner.map { .scanner($0) } ?? .regex(s.regex)
+            _ = pattern
             prefix = b.addPrefixSpace ? .piece : .none
         default:
             return nil
         }
         self.view = view
-    }
-
-    static func splitter(pattern: String, regex: Regex) -> Splitter {
-        .regex(regex)
     }
 
     /// Appends the ids of `text` (valid UTF-8, no added tokens inside) to `ids`.
@@ -59,7 +57,13 @@ struct ByteLevelBPEFastPath: Sendable {
     }
 
     func encodePieces(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], cache: inout Models.BPE.Cache) throws {
+        var start = 0
         switch splitter {
+        case .scanner(let k):
+            k.forEachPieceEnd(in: text) { end in
+                piece(UnsafeBufferPointer(rebasing: text[start..<end]), &ids, &cache)
+                start = end
+            }
         case .regex(let re):
             var previous = 0
             for m in try re.matches(in: text) {

@@ -62,7 +62,7 @@ public indirect enum PreTokenizer: Sendable {
     /// Splits the pieces of `text` that have no tokens yet.
     public func preTokenize(_ text: inout PreTokenizedString) throws {
         switch self {
-        case .byteLevel(let p): try p.preTokenize(&text)
+        case .byteLevel(let p): p.preTokenize(&text)
         case .split(let p): try p.preTokenize(&text)
         case .whitespace(let p): p.preTokenize(&text)
         case .whitespaceSplit(let p): p.preTokenize(&text)

@@ -3,7 +3,7 @@ import Synchronization
 extension Tokenizer {
     /// Encodes many inputs in parallel on `threads` threads (0 = all cores), then pads them
     /// together if padding is set. The result is in input order; the first error is thrown.
-    public func encodeBatch(_ texts: [String], pairs: [String]? = nil, addSpecialTokens: Bool = true,
+    public func encodeBatch(_ texts: [String], pairs: [String?]? = nil, addSpecialTokens: Bool = true,
                             offsets: OffsetType = .byte, threads: Int = 0) throws -> [Encoding] {
         if let pairs, pairs.count != texts.count {
             throw TokenizerError(.invalidArgument, "\(texts.count) inputs but \(pairs.count) pairs")
@@ -12,7 +12,7 @@ extension Tokenizer {
         let tokenizer = self
         Parallel.forEach(texts.count, threads: threads) { i in
             results.set(i, Result {
-                try tokenizer.encode(texts[i], pair: pairs?[i], addSpecialTokens: addSpecialTokens, offsets: offsets)
+                try tokenizer.encode(texts[i], pair: pairs?[i] ?? nil, addSpecialTokens: addSpecialTokens, offsets: offsets)
             })
         }
         var encodings = try results.values()

@@ -72,8 +72,13 @@ extension PreTokenizers {
             return KnownScanner(pattern: r)
         }
 
-        /// Splits the pieces of `text` without tokens.
+        /// Splits the pieces of `text` without tokens (with the hand-written scanner when one is
+        /// known to equal the pattern).
         public func preTokenize(_ text: inout PreTokenizedString) throws {
+            if let k = scanner {
+                text.split { _, n in n.split(matches: n.normalized.withUnsafeBufferPointer { k.findMatches(in: $0) }, behavior: .isolated) }
+                return
+            }
             try text.split { _, n in try n.split(regex: regex, behavior: behavior, invert: invert) }
         }
     }

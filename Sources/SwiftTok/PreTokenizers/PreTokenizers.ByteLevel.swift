@@ -37,24 +37,18 @@ extension PreTokenizers {
             ]))
         }
 
-        /// The compiled GPT-2 pattern, shared by every instance.
-        static let regex: Result<Regex, TokenizerError> = {
-            do { return .success(try Regex(gpt2Pattern)) } catch let e as TokenizerError { return .failure(e) } catch {
-                return .failure(TokenizerError(.regex, "\(error)"))
-            }
-        }()
-
         /// The known scanner equal to the split this component does, if it splits at all.
         public var scanner: KnownScanner? { useRegex ? .gpt2 : nil }
 
         /// Splits and byte-maps the pieces of `text` without tokens.
-        public func preTokenize(_ text: inout PreTokenizedString) throws {
-            let re = useRegex ? try ByteLevel.regex.get() : nil
-            try text.split { _, piece in
+        public func preTokenize(_ text: inout PreTokenizedString) {
+            text.split { _, piece in
                 var n = piece
                 if addPrefixSpace && n.normalized.first != 0x20 { n.prepend([0x20]) }
-                guard let re else { return [n] }
-                return try n.split(regex: re, behavior: .isolated)
+                guard useRegex else { return [n] }
+                // The GPT-2 scanner equals the pattern (ScannerTests prove it against PCRE2 and
+                // the reference).
+                return n.split(matches: n.normalized.withUnsafeBufferPointer { KnownScanner.gpt2.findMatches(in: $0) }, behavior: .isolated)
             }
             text.normalize { ByteLevel.mapBytes(&$0) }
         }
