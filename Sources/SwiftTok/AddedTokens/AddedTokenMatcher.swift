@@ -37,9 +37,26 @@ struct AddedTokenMatcher: Sendable {
     /// True when there is nothing to find.
     var isEmpty: Bool { output.count <= 1 && emptyPattern == nil }
 
+    /// The bytes some pattern starts with: text with none of them has no match, which a tight
+    /// loop proves much faster than running the automaton (most texts contain no added token).
+    private let startBytes: [Bool]
+
+    /// True when `text` may contain a match.
+    @inline(__always)
+    func mayMatch(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        if emptyPattern != nil { return true }
+        return startBytes.withUnsafeBufferPointer { set in
+            for b in text where set[Int(b)] { return true }
+            return false
+        }
+    }
+
     /// Builds the automaton; the first of equal patterns is the one reported.
     init(patterns: [[UInt8]]) {
         emptyPattern = patterns.firstIndex { $0.isEmpty }
+        var starts = [Bool](repeating: false, count: 256)
+        for p in patterns { if let b = p.first { starts[Int(b)] = true } }
+        startBytes = starts
         // Build the trie of reversed patterns with simple per-state edge lists.
         var children: [[(UInt8, UInt32)]] = [[]]
         var terminal: [Int32] = [-1]
@@ -127,7 +144,7 @@ struct AddedTokenMatcher: Sendable {
     /// `matches(in:)`, also counting automaton transitions (each byte step plus each failure link
     /// followed) into `steps`, so tests can check the cost stays linear.
     func matches(in text: UnsafeBufferPointer<UInt8>, steps: inout Int) -> [Match] {
-        if isEmpty { return [] }
+        if isEmpty || !mayMatch(text) { return [] }
         // Backward pass: every position where some pattern starts, with the longest such pattern,
         // in decreasing position order.
         var candidates: [(start: Int, pattern: Int32)] = []

@@ -45,7 +45,7 @@ struct ByteLevelBPEFastPath: Sendable {
     }
 
     /// Appends the ids of `text` (valid UTF-8, no added tokens inside) to `ids`.
-    func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], cache: inout Models.BPE.Cache) throws {
+    func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], cache: inout FastScratch) throws {
         if text.isEmpty { return }
         if prefix == .segment && text[0] != 0x20 {
             var spaced: [UInt8] = [0x20]
@@ -56,7 +56,7 @@ struct ByteLevelBPEFastPath: Sendable {
         }
     }
 
-    func encodePieces(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], cache: inout Models.BPE.Cache) throws {
+    func encodePieces(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], cache: inout FastScratch) throws {
         var start = 0
         switch splitter {
         case .scanner(let k):
@@ -76,13 +76,26 @@ struct ByteLevelBPEFastPath: Sendable {
     }
 
     @inline(__always)
-    func piece(_ p: UnsafeBufferPointer<UInt8>, _ ids: inout [UInt32], _ cache: inout Models.BPE.Cache) {
+    func piece(_ p: UnsafeBufferPointer<UInt8>, _ ids: inout [UInt32], _ scratch: inout FastScratch) {
         if prefix == .piece && p[0] != 0x20 {
             var spaced: [UInt8] = [0x20]
             spaced.append(contentsOf: p)
-            spaced.withUnsafeBufferPointer { view.encodeRawBytes($0, into: &ids, cache: &cache) }
+            spaced.withUnsafeBufferPointer { encodePiece($0, &ids, &scratch) }
         } else {
-            view.encodeRawBytes(p, into: &ids, cache: &cache)
+            encodePiece(p, &ids, &scratch)
+        }
+    }
+
+    @inline(__always)
+    func encodePiece(_ p: UnsafeBufferPointer<UInt8>, _ ids: inout [UInt32], _ scratch: inout FastScratch) {
+        if p.count <= 16 {
+            let key = scratch.hot.key(p)
+            if scratch.hot.lookup(key, into: &ids) { return }
+            let start = ids.count
+            view.encodeRawBytes(p, into: &ids, cache: &scratch.bpeCache)
+            scratch.hot.store(key, ids[start...])
+        } else {
+            view.encodeRawBytes(p, into: &ids, cache: &scratch.bpeCache)
         }
     }
 }

@@ -27,11 +27,13 @@ enum FastPath: Sendable {
 struct FastScratch {
     var bpeCache: Models.BPE.Cache
     var pieceCache: PieceCache
+    var hot: HotPieceCache
 
     /// Small caches for one call (cheap to make), large ones for a worker of a batch.
     init(small: Bool) {
-        bpeCache = Models.BPE.Cache(capacity: small ? 64 : 1 << 16)
+        bpeCache = Models.BPE.Cache(capacity: small ? 64 : 1 << 18)
         pieceCache = PieceCache(capacity: small ? 64 : 1 << 15)
+        hot = HotPieceCache(log2Size: small ? 6 : 14)
     }
 }
 
@@ -53,7 +55,7 @@ extension Tokenizer {
                 let segment = UnsafeBufferPointer(rebasing: text[p.range])
                 switch fast {
                 case .byteLevelBPE(let f):
-                    try f.encode(segment, into: &ids, cache: &scratch.bpeCache)
+                    try f.encode(segment, into: &ids, cache: &scratch)
                 case .wordPiece(let f):
                     try f.encode(segment, into: &ids, cache: &scratch.pieceCache) { chunk, out in
                         out += try generalIds(Array(chunk))
@@ -74,5 +76,26 @@ extension Tokenizer {
             for t in try model.tokenize(s.normalized) { ids.append(t.id) }
         }
         return ids
+    }
+}
+
+import Synchronization
+
+/// Per-thread scratch kept between calls, so caches stay warm across batches (as the fastest
+/// engines keep theirs). Workers borrow one for a call and give it back; nothing outlives a call
+/// on a thread, so it stays safe after fork. A tokenizer whose components change gets a new pool.
+final class ScratchPool: Sendable {
+    private let free = Mutex<[FastScratch]>([])
+    /// Scratches kept at most (more are dropped when given back).
+    static let limit = 16
+
+    func take() -> FastScratch {
+        free.withLock { $0.popLast() } ?? FastScratch(small: false)
+    }
+
+    func give(_ s: FastScratch) {
+        free.withLock { list in
+            if list.count < ScratchPool.limit { list.append(s) }
+        }
     }
 }

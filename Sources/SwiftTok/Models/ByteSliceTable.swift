@@ -7,14 +7,23 @@ import Darwin
 /// An immutable hash map from byte strings to `UInt32` values, queried with byte slices so that
 /// a lookup never builds a `String`. Keys live in one contiguous blob; open addressing.
 struct ByteSliceTable: Sendable {
+    /// One probe reads one 16-byte slot: the key's hash, where it is in `blob`, its value.
+    struct Slot: Sendable {
+        var hash: UInt32 = 0
+        /// Key length + 1 (0 = empty slot).
+        var lengthPlusOne: UInt32 = 0
+        var start: UInt32 = 0
+        var value: UInt32 = 0
+    }
+
     /// All keys, concatenated.
     private var blob: [UInt8] = []
-    /// Start of key `k` in `blob`; `starts[k + 1]` is its end.
+    /// Start of key `k` in `blob`; `starts[k + 1]` is its end (insertion order, for `forEach`).
     private var starts: [UInt32] = [0]
     private var values: [UInt32] = []
-    /// Slot → key index + 1 (0 = empty), beside the key's hash to skip most comparisons.
-    private var slots: [UInt32] = []
-    private var slotHashes: [UInt32] = []
+    /// Key index + 1 of each slot (0 = empty), to update values in place while building.
+    private var slotKeys: [UInt32] = []
+    private var slots: [Slot] = []
     private var mask = 0
 
     /// Number of distinct keys.
@@ -28,59 +37,79 @@ struct ByteSliceTable: Sendable {
         var capacity = 16
         while capacity < keys.count * 2 { capacity <<= 1 }
         mask = capacity - 1
-        slots = [UInt32](repeating: 0, count: capacity)
-        slotHashes = [UInt32](repeating: 0, count: capacity)
+        slots = [Slot](repeating: Slot(), count: capacity)
+        slotKeys = [UInt32](repeating: 0, count: capacity)
         blob.reserveCapacity(keys.reduce(0) { $0 + $1.0.count })
         values.reserveCapacity(keys.count)
         for (key, value) in keys {
             key.withUnsafeBufferPointer { insert($0, value) }
         }
+        slotKeys = []
     }
 
     private mutating func insert(_ key: UnsafeBufferPointer<UInt8>, _ value: UInt32) {
         let h = ByteSliceTable.hash(key)
         var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i] != 0 {
-            let k = Int(slots[i] - 1)
-            if slotHashes[i] == h && equalKey(k, key) {
-                values[k] = value
+        while slots[i].lengthPlusOne != 0 {
+            if slots[i].hash == h && equal(slots[i], key) {
+                slots[i].value = value
+                values[Int(slotKeys[i] - 1)] = value
                 return
             }
             i = (i + 1) & mask
         }
+        let start = blob.count
         blob.append(contentsOf: key)
         starts.append(UInt32(truncatingIfNeeded: blob.count))
         values.append(value)
-        slots[i] = UInt32(truncatingIfNeeded: values.count)
-        slotHashes[i] = h
+        slots[i] = Slot(hash: h, lengthPlusOne: UInt32(truncatingIfNeeded: key.count + 1),
+                        start: UInt32(truncatingIfNeeded: start), value: value)
+        slotKeys[i] = UInt32(truncatingIfNeeded: values.count)
     }
 
-    private func equalKey(_ k: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let s = Int(starts[k])
-        let e = Int(starts[k + 1])
-        guard e - s == key.count else { return false }
+    @inline(__always)
+    private func equal(_ slot: Slot, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard Int(slot.lengthPlusOne) - 1 == key.count else { return false }
         return blob.withUnsafeBufferPointer { b in
             guard let kb = key.baseAddress, let bb = b.baseAddress else { return key.count == 0 }
-            return memcmp(bb + s, kb, key.count) == 0
+            return ByteSliceTable.bytesEqual(bb + Int(slot.start), kb, key.count)
         }
+    }
+
+    /// Compares short byte strings inline (a libc call costs more than the comparison).
+    @inline(__always)
+    static func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        while i + 8 <= n {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     /// The value of `key`, or nil.
     @inline(__always)
     func get(_ key: UnsafeBufferPointer<UInt8>) -> UInt32? {
-        let h = ByteSliceTable.hash(key)
+        get(key, hash: ByteSliceTable.hash(key))
+    }
+
+    /// The value of `key` whose `hash(key)` the caller already has.
+    @inline(__always)
+    func get(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt32) -> UInt32? {
         var i = Int(truncatingIfNeeded: h) & mask
         return slots.withUnsafeBufferPointer { slots in
-            slotHashes.withUnsafeBufferPointer { hashes in
-                while true {
-                    let s = slots[i]
-                    if s == 0 { return nil }
-                    if hashes[i] == h {
-                        let k = Int(s - 1)
-                        if equalKey(k, key) { return values[k] }
-                    }
-                    i = (i + 1) & mask
-                }
+            while true {
+                let s = slots[i]
+                if s.lengthPlusOne == 0 { return nil }
+                if s.hash == h && equal(s, key) { return s.value }
+                i = (i + 1) & mask
             }
         }
     }

@@ -62,7 +62,43 @@ enum UTF8Text {
 
     /// True when `bytes` is valid UTF-8.
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        validatedString(bytes) != nil || bytes.isEmpty
+        firstInvalid(bytes) == nil
+    }
+
+    /// The offset of the first byte that does not start a valid UTF-8 sequence, or nil. ASCII is
+    /// checked 8 bytes at a time; nothing is allocated.
+    static func firstInvalid(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+        let n = p.count
+        guard let base = p.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i < n {
+            if i + 8 <= n && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i += 8
+                continue
+            }
+            let b0 = p[i]
+            if b0 < 0x80 { i += 1; continue }
+            let length: Int
+            var lower: UInt8 = 0x80
+            var upper: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; upper = 0x9F
+            case 0xF0: length = 4; lower = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; upper = 0x8F
+            default: return i
+            }
+            if i + length > n { return i }
+            let b1 = p[i + 1]
+            if b1 < lower || b1 > upper { return i }
+            for k in 2..<length where p[i + k] & 0xC0 != 0x80 { return i }
+            i += length
+        }
+        return nil
     }
 
     /// Number of scalars in valid UTF-8 `bytes`.

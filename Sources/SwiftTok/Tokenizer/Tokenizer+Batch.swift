@@ -50,7 +50,8 @@ extension Tokenizer {
         let results = ResultSlots<[UInt32]>(documents.count)
         let tokenizer = self
         let workers = Parallel.workerCount(documents.count, threads: threads)
-        let scratch = WorkerScratch(workers)
+        let scratch = WorkerScratch(workers, pool: scratchPool)
+        defer { scratch.giveBack(to: scratchPool) }
         Parallel.forEach(documents.count, threads: threads) { worker, i in
             results.set(i, Result {
                 try scratch.with(worker) { s in
@@ -77,12 +78,17 @@ extension Tokenizer {
 final class WorkerScratch: Sendable {
     final class Box: @unchecked Sendable {
         // @unchecked: box i is used by worker i alone (Parallel.forEach hands each worker its index).
-        var scratch = FastScratch(small: false)
+        var scratch: FastScratch
+        init(_ scratch: FastScratch) { self.scratch = scratch }
     }
 
     private let boxes: [Box]
 
-    init(_ count: Int) { boxes = (0..<count).map { _ in Box() } }
+    init(_ count: Int, pool: ScratchPool) { boxes = (0..<count).map { _ in Box(pool.take()) } }
+
+    func giveBack(to pool: ScratchPool) {
+        for b in boxes { pool.give(b.scratch) }
+    }
 
     func with<R>(_ worker: Int, _ body: (inout FastScratch) throws -> R) rethrows -> R {
         try body(&boxes[worker].scratch)

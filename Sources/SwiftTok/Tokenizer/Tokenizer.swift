@@ -11,11 +11,14 @@ public struct Tokenizer: Sendable {
     public var padding: PaddingParams?
     /// The optimized ids-only encoder for this configuration, if one applies.
     private(set) var fastPath: FastPath?
+    /// Warm caches for the fast path, shared by copies of this tokenizer.
+    private(set) var scratchPool = ScratchPool()
     /// Set to false to force the general pipeline everywhere (for differential tests).
     public var allowsFastPath = true { didSet { refreshFastPath() } }
 
     mutating func refreshFastPath() {
         fastPath = allowsFastPath ? FastPath.make(for: self) : nil
+        scratchPool = ScratchPool()
     }
 
     public init(model: Model, normalizer: Normalizer? = nil, preTokenizer: PreTokenizer? = nil,
@@ -69,19 +72,7 @@ public struct Tokenizer: Sendable {
 
     /// Throws `.invalidUTF8` naming the first bad byte.
     static func validateUTF8(_ bytes: [UInt8]) throws {
-        let ok = bytes.withUnsafeBufferPointer { UTF8Text.isValid($0) }
-        if !ok {
-            var i = 0
-            var bad = 0
-            bytes.withUnsafeBufferPointer { p in
-                // Find the first offset where validation fails, for the message.
-                while i < p.count {
-                    let n = UTF8Text.sequenceLength(lead: p[i])
-                    let end = Swift.min(i + n, p.count)
-                    if validatedString(UnsafeBufferPointer(rebasing: p[i..<end])) == nil { bad = i; return }
-                    i = end
-                }
-            }
+        if let bad = bytes.withUnsafeBufferPointer({ UTF8Text.firstInvalid($0) }) {
             throw TokenizerError(.invalidUTF8, "input is not valid UTF-8 (at byte \(bad))")
         }
     }

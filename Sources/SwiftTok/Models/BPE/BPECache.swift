@@ -48,7 +48,7 @@ extension Models.BPE {
                         let start = Int(slot.keyStart - 1)
                         let equal = keys.withUnsafeBufferPointer { k in
                             guard let kb = k.baseAddress, let pb = piece.baseAddress else { return piece.isEmpty }
-                            return memcmp(kb + start, pb, piece.count) == 0
+                            return ByteSliceTable.bytesEqual(kb + start, pb, piece.count)
                         }
                         if equal {
                             values.withUnsafeBufferPointer { v in
@@ -107,9 +107,14 @@ extension Models.BPE.ByteLevelView {
             return
         }
         let h = ByteSliceTable.hash(raw)
+        // Most pieces are whole tokens: one lookup, nothing to cache.
+        if let rawVocab, let id = rawVocab.get(raw, hash: h) {
+            out.append(id)
+            return
+        }
         if cache.lookup(raw, hash: h, into: &out) { return }
         let start = out.count
-        encodeRawBytes(raw, into: &out)
+        encodeMerging(raw, into: &out)
         cache.insert(raw, hash: h, ids: out[start...])
     }
 }

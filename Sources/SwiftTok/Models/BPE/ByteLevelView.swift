@@ -61,6 +61,13 @@ extension Models.BPE {
                 out.append(id)
                 return
             }
+            encodeMerging(raw, into: &out)
+        }
+
+        /// BPE merges over the piece's byte tokens (no whole-token shortcut).
+        @inline(__always)
+        func encodeMerging(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt32]) {
+            let n = raw.count
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: n) { buffer in
                 guard let ids = buffer.baseAddress else { return }
                 byteIds.withUnsafeBufferPointer { table in
