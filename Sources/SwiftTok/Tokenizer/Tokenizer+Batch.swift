@@ -31,16 +31,26 @@ extension Tokenizer {
     }
 }
 
-/// One result slot per batch item, written by worker threads (each slot by exactly one thread).
-final class ResultSlots<T: Sendable>: Sendable {
-    private let slots: Mutex<[Result<T, Error>?]>
+/// One result slot per batch item, written by worker threads: each slot by exactly one thread,
+/// and read only after all workers have joined, so slots need no lock.
+final class ResultSlots<T: Sendable>: @unchecked Sendable {
+    // @unchecked: disjoint slots are written by different threads; reads happen after the joins.
+    private let slots: UnsafeMutableBufferPointer<Result<T, Error>?>
 
-    init(_ count: Int) { slots = Mutex([Result<T, Error>?](repeating: nil, count: count)) }
+    init(_ count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
 
-    func set(_ i: Int, _ r: Result<T, Error>) { slots.withLock { $0[i] = r } }
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ i: Int, _ r: Result<T, Error>) { slots[i] = r }
 
     func values() throws -> [T] {
-        try slots.withLock { s in try s.map { try ($0 ?? .failure(TokenizerError(.invalidArgument, "missing result"))).get() } }
+        try slots.map { try ($0 ?? .failure(TokenizerError(.invalidArgument, "missing result"))).get() }
     }
 }
 
