@@ -80,6 +80,7 @@ public struct PreTokenizedString: Sendable {
     /// Unicode scalars with `.char`), word ids from the piece index unless `wordIndex` is given.
     public func encoding(wordIndex: UInt32? = nil, typeId: UInt32, offsets offsetType: OffsetType) throws -> Encoding {
         var e = Encoding()
+        e.offsetUnit = offsetType
         if splits.isEmpty { return e }
         let converter = offsetType == .char ? CharOffsetConverter(original) : nil
         for (i, s) in splits.enumerated() {

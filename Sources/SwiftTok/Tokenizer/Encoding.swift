@@ -16,6 +16,8 @@ public struct Encoding: Sendable, Equatable {
     public var overflowing: [Encoding] = []
     /// For each sequence id (0 for the first input, 1 for the pair), its range of tokens.
     public var sequenceRanges: [Int: Range<Int>] = [:]
+    /// The unit `offsets` count in (set when the encoding is made from text; not compared).
+    public internal(set) var offsetUnit: OffsetType = .byte
 
     public init() {}
 
@@ -55,6 +57,7 @@ public struct Encoding: Sendable, Equatable {
 
     func slice(_ r: Range<Int>) -> Encoding {
         var e = Encoding()
+        e.offsetUnit = offsetUnit
         e.ids = Array(ids[r])
         e.typeIds = Array(typeIds[r])
         e.tokens = Array(tokens[r])
@@ -113,6 +116,7 @@ public struct Encoding: Sendable, Equatable {
         if maxLength == 0 {
             let all = self
             self = Encoding()
+            offsetUnit = all.offsetUnit
             overflowing.append(all)
             return
         }
