@@ -190,6 +190,11 @@ def test_byte_level_round_trip(name, vocabs, vector_texts, swifttok):
     texts = random_texts(_seed(name, "single"), N_RANDOM, v.specials()) + vector_texts
     if v.nfc:
         texts = [nfc(t) for t in texts]
+    # Added tokens with lstrip/rstrip (RoBERTa's <mask>) swallow the white space beside them by
+    # design, in tokenizers too: the property holds only for texts without them.
+    stripping = [t.content for t in getattr(v, "tok", None).get_added_tokens_decoder().values()
+                 if t.lstrip or t.rstrip] if getattr(v, "tok", None) is not None else []
+    texts = [t for t in texts if not any(s in t for s in stripping)]
     path = str(v.files[0][1])
     enc = SwiftTokProcess(swifttok, ["encode", "--tokenizer", path, "--jsonl", "--no-special-tokens"],
                           [jsonl_text(t) for t in texts])
