@@ -61,35 +61,37 @@ struct ByteLevelBPEFastPath: Sendable {
         switch splitter {
         case .scanner(let k):
             k.forEachPieceEnd(in: text) { end in
-                piece(UnsafeBufferPointer(rebasing: text[start..<end]), &ids, &cache)
+                piece(UnsafeBufferPointer(rebasing: text[start..<end]), text.count - start, &ids, &cache)
                 start = end
             }
         case .regex(let re):
             var previous = 0
             for m in try re.matches(in: text) {
-                if m.lowerBound > previous { piece(UnsafeBufferPointer(rebasing: text[previous..<m.lowerBound]), &ids, &cache) }
-                if !m.isEmpty { piece(UnsafeBufferPointer(rebasing: text[m]), &ids, &cache) }
+                if m.lowerBound > previous {
+                    piece(UnsafeBufferPointer(rebasing: text[previous..<m.lowerBound]), text.count - previous, &ids, &cache)
+                }
+                if !m.isEmpty { piece(UnsafeBufferPointer(rebasing: text[m]), text.count - m.lowerBound, &ids, &cache) }
                 previous = Swift.max(previous, m.upperBound)
             }
-            if previous < text.count { piece(UnsafeBufferPointer(rebasing: text[previous...]), &ids, &cache) }
+            if previous < text.count { piece(UnsafeBufferPointer(rebasing: text[previous...]), text.count - previous, &ids, &cache) }
         }
     }
 
     @inline(__always)
-    func piece(_ p: UnsafeBufferPointer<UInt8>, _ ids: inout [UInt32], _ scratch: inout FastScratch) {
+    func piece(_ p: UnsafeBufferPointer<UInt8>, _ readable: Int, _ ids: inout [UInt32], _ scratch: inout FastScratch) {
         if prefix == .piece && p[0] != 0x20 {
             var spaced: [UInt8] = [0x20]
             spaced.append(contentsOf: p)
-            spaced.withUnsafeBufferPointer { encodePiece($0, &ids, &scratch) }
+            spaced.withUnsafeBufferPointer { encodePiece($0, $0.count, &ids, &scratch) }
         } else {
-            encodePiece(p, &ids, &scratch)
+            encodePiece(p, readable, &ids, &scratch)
         }
     }
 
     @inline(__always)
-    func encodePiece(_ p: UnsafeBufferPointer<UInt8>, _ ids: inout [UInt32], _ scratch: inout FastScratch) {
+    func encodePiece(_ p: UnsafeBufferPointer<UInt8>, _ readable: Int, _ ids: inout [UInt32], _ scratch: inout FastScratch) {
         if p.count <= 16 {
-            let key = scratch.hot.key(p)
+            let key = scratch.hot.key(p, readable: readable)
             if scratch.hot.lookup(key, into: &ids) { return }
             let start = ids.count
             view.encodeRawBytes(p, into: &ids, cache: &scratch.bpeCache)

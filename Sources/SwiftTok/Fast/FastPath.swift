@@ -33,7 +33,7 @@ struct FastScratch {
     init(small: Bool) {
         bpeCache = Models.BPE.Cache(capacity: small ? 64 : 1 << 18)
         pieceCache = PieceCache(capacity: small ? 64 : 1 << 15)
-        hot = HotPieceCache(log2Size: small ? 6 : 14)
+        hot = HotPieceCache(log2Size: small ? 6 : 16)
     }
 }
 

@@ -5,27 +5,47 @@
 /// Keys up to 16 bytes and results up to 3 ids are stored inline. A new piece evicts whatever
 /// sat in its slot. Results are the model's, so the cache never changes them.
 struct HotPieceCache {
+    /// 32 bytes: two entries per cache line.
     struct Entry {
         var w0: UInt64 = 0
         var w1: UInt64 = 0
-        /// Key length (1...16); 0 = empty.
-        var length: UInt8 = 0
-        var count: UInt8 = 0
         var id0: UInt32 = 0
         var id1: UInt32 = 0
-        var id2: UInt32 = 0
+        /// The third id (top 8 bits: key length 1...16, 0 = empty) — ids are below 2^24.
+        var id2AndLength: UInt32 = 0
+        var count: UInt8 = 0
     }
 
     private var entries: [Entry]
     private let mask: Int
 
-    /// A cache of `1 << log2Size` entries (40 bytes each).
+    /// A cache of `1 << log2Size` entries (32 bytes each).
     init(log2Size: Int) {
         entries = [Entry](repeating: Entry(), count: 1 << log2Size)
         mask = (1 << log2Size) - 1
     }
 
     /// The piece's bytes as two little-endian words, zero padded (pieces of at most 16 bytes).
+    /// `readable` is how many bytes may be read from the piece's start (the rest of its text):
+    /// with 16 or more, two unaligned loads and masks replace the byte loop.
+    @inline(__always)
+    static func words(_ p: UnsafeBufferPointer<UInt8>, readable: Int) -> (UInt64, UInt64) {
+        let n = p.count
+        if readable >= 16 {
+            let base = UnsafeRawPointer(p.baseAddress!)  // Safe: callers pass non-empty pieces.
+            var w0 = base.loadUnaligned(as: UInt64.self)
+            var w1 = base.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            if n < 8 {
+                w0 &= (1 << UInt64(n * 8)) &- 1
+                w1 = 0
+            } else if n < 16 {
+                w1 &= (1 << UInt64((n - 8) * 8)) &- 1
+            }
+            return (w0, w1)
+        }
+        return words(p)
+    }
+
     @inline(__always)
     static func words(_ p: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
         var w0: UInt64 = 0
@@ -61,8 +81,8 @@ struct HotPieceCache {
     }
 
     @inline(__always)
-    func key(_ piece: UnsafeBufferPointer<UInt8>) -> Key {
-        let (w0, w1) = HotPieceCache.words(piece)
+    func key(_ piece: UnsafeBufferPointer<UInt8>, readable: Int) -> Key {
+        let (w0, w1) = HotPieceCache.words(piece, readable: readable)
         return Key(w0: w0, w1: w1, length: piece.count, slot: slot(w0, w1, piece.count))
     }
 
@@ -71,10 +91,10 @@ struct HotPieceCache {
     func lookup(_ key: Key, into out: inout [UInt32]) -> Bool {
         entries.withUnsafeBufferPointer { e in
             let entry = e[key.slot]
-            guard Int(entry.length) == key.length && entry.w0 == key.w0 && entry.w1 == key.w1 else { return false }
+            guard Int(entry.id2AndLength >> 24) == key.length && entry.w0 == key.w0 && entry.w1 == key.w1 else { return false }
             out.append(entry.id0)
             if entry.count > 1 { out.append(entry.id1) }
-            if entry.count > 2 { out.append(entry.id2) }
+            if entry.count > 2 { out.append(entry.id2AndLength & 0xFF_FFFF) }
             return true
         }
     }
@@ -85,9 +105,12 @@ struct HotPieceCache {
         let count = ids.count
         guard count >= 1 && count <= 3 else { return }
         let s = ids.startIndex
-        var entry = Entry(w0: key.w0, w1: key.w1, length: UInt8(key.length), count: UInt8(count), id0: ids[s])
+        var entry = Entry(w0: key.w0, w1: key.w1, id0: ids[s], id2AndLength: UInt32(key.length) << 24, count: UInt8(count))
         if count > 1 { entry.id1 = ids[s + 1] }
-        if count > 2 { entry.id2 = ids[s + 2] }
+        if count > 2 {
+            guard ids[s + 2] < 1 << 24 else { return }
+            entry.id2AndLength |= ids[s + 2]
+        }
         entries.withUnsafeMutableBufferPointer { $0[key.slot] = entry }
     }
 }
