@@ -25,14 +25,13 @@ enum FastPath: Sendable {
 
 /// Per-worker scratch for the fast paths.
 struct FastScratch {
+    /// Pieces to ids: BPE results (keyed by raw bytes) or WordPiece results (by word bytes).
     var bpeCache: Models.BPE.Cache
-    var pieceCache: PieceCache
     var hot: HotPieceCache
 
     /// Small caches for one call (cheap to make), large ones for a worker of a batch.
     init(small: Bool) {
         bpeCache = Models.BPE.Cache(capacity: small ? 64 : 1 << 18)
-        pieceCache = PieceCache(capacity: small ? 64 : 1 << 15)
         hot = HotPieceCache(log2Size: small ? 6 : 16)
     }
 }
@@ -57,7 +56,7 @@ extension Tokenizer {
                 case .byteLevelBPE(let f):
                     try f.encode(segment, into: &ids, cache: &scratch)
                 case .wordPiece(let f):
-                    try f.encode(segment, into: &ids, cache: &scratch.pieceCache) { chunk, out in
+                    try f.encode(segment, into: &ids, cache: &scratch.bpeCache) { chunk, out in
                         out += try generalIds(Array(chunk))
                     }
                 }

@@ -7,9 +7,9 @@
 /// whitespace, so chunks between ASCII whitespace are independent. Tested against the general path.
 struct WordPieceFastPath: Sendable {
     let lowercase: Bool
-    let whole: ByteVocabulary
+    let whole: ByteSliceTable
     /// Continuation pieces, keyed without their prefix.
-    let continuation: ByteVocabulary
+    let continuation: ByteSliceTable
     let unkId: UInt32
     let maxInputChars: Int
 
@@ -30,8 +30,8 @@ struct WordPieceFastPath: Sendable {
         self.lowercase = lowercase
         self.maxInputChars = maxInputChars
         let prefixBytes = Array(prefix.utf8)
-        whole = ByteVocabulary(vocabulary.map { (Array($0.key.utf8), $0.value) })
-        continuation = ByteVocabulary(vocabulary.compactMap { entry -> ([UInt8], UInt32)? in
+        whole = ByteSliceTable(vocabulary.map { (Array($0.key.utf8), $0.value) })
+        continuation = ByteSliceTable(vocabulary.compactMap { entry -> ([UInt8], UInt32)? in
             let k = Array(entry.key.utf8)
             guard k.count > prefixBytes.count, k.starts(with: prefixBytes) else { return nil }
             return (Array(k[prefixBytes.count...]), entry.value)
@@ -39,7 +39,7 @@ struct WordPieceFastPath: Sendable {
     }
 
     /// Appends the ids of `text` to `ids`; chunks with non-ASCII bytes are handed to `general`.
-    func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], cache: inout PieceCache,
+    func encode(_ text: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], cache: inout Models.BPE.Cache,
                 general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) rethrows {
         let n = text.count
         var word = [UInt8](repeating: 0, count: 256)
@@ -87,15 +87,16 @@ struct WordPieceFastPath: Sendable {
     }
 
     @inline(__always)
-    func lookupWord(_ word: inout [UInt8], _ length: Int, _ ids: inout [UInt32], _ cache: inout PieceCache) {
+    func lookupWord(_ word: inout [UInt8], _ length: Int, _ ids: inout [UInt32], _ cache: inout Models.BPE.Cache) {
         word.withUnsafeBufferPointer { w in
             let key = UnsafeBufferPointer(rebasing: w[0..<length])
-            if let id = whole.id(key) { ids.append(id); return }
-            let h = PieceCache.hash(key)
-            if let r = cache.lookup(key, hash: h) {
-                ids.append(contentsOf: cache.ids[r])
+            let h = ByteSliceTable.hash(key)
+            if let id = whole.get(key, hash: h) { ids.append(id); return }
+            if length > Models.BPE.Cache.maxPieceLength {
+                greedy(key, &ids)
                 return
             }
+            if cache.lookup(key, hash: h, into: &ids) { return }
             let start = ids.count
             greedy(key, &ids)
             cache.insert(key, hash: h, ids: ids[start...])
@@ -112,7 +113,7 @@ struct WordPieceFastPath: Sendable {
             var found: UInt32?
             let table = start == 0 ? whole : continuation
             while start < end {
-                if let id = table.id(UnsafeBufferPointer(rebasing: w[start..<end])) { found = id; break }
+                if let id = table.get(UnsafeBufferPointer(rebasing: w[start..<end])) { found = id; break }
                 end -= 1
             }
             guard let id = found else {
