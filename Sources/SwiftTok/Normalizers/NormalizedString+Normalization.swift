@@ -4,12 +4,6 @@
 extension NormalizedString {
     typealias Changes = [(scalar: UInt32, change: Int)]
 
-    /// `tokenizers`' `transform` (the core `transform` follows its range rules).
-    @inline(__always)
-    mutating func transformLikeReference(_ changes: Changes, initialOffset: Int) {
-        transform(changes, initialOffset: initialOffset)
-    }
-
     /// True when every byte is ASCII.
     var isASCII: Bool {
         normalized.withUnsafeBufferPointer { p in
@@ -17,43 +11,6 @@ extension NormalizedString {
             for b in p { acc |= b }
             return acc < 0x80
         }
-    }
-
-    /// `tokenizers`' `filter`: keeps the scalars `keep` accepts.
-    mutating func filterLikeReference(_ keep: (UInt32) -> Bool) {
-        let all = scalars
-        guard all.contains(where: { !keep($0) }) else { return }
-        var removed = 0
-        var removedStart = 0
-        var changes: Changes = []
-        changes.reserveCapacity(all.count)
-        var last: UInt32?
-        for s in all {
-            if keep(s) {
-                if let l = last { changes.append((l, -removed)) } else { removedStart = removed }
-                last = s
-                removed = 0
-            } else {
-                removed += 1
-            }
-        }
-        if let l = last { changes.append((l, -removed)) } else { removedStart = removed }
-        transformLikeReference(changes, initialOffset: removedStart)
-    }
-
-    /// `tokenizers`' `map`: one scalar for one.
-    mutating func mapLikeReference(_ f: (UInt32) -> UInt32) {
-        let all = scalars
-        var changes: Changes = []
-        changes.reserveCapacity(all.count)
-        var changed = false
-        for s in all {
-            let m = f(s)
-            changed = changed || m != s
-            changes.append((m, 0))
-        }
-        guard changed else { return }
-        transformLikeReference(changes, initialOffset: 0)
     }
 
     /// `tokenizers`' `lowercase`: Rust's `char::to_lowercase` per scalar, extra scalars inserted.
@@ -87,7 +44,7 @@ extension NormalizedString {
             }
         }
         guard changed else { return }
-        transformLikeReference(changes, initialOffset: 0)
+        transform(changes, initialOffset: 0)
     }
 
     /// `tokenizers`' `lstrip` / `rstrip` / `strip`: removes leading and/or trailing whitespace
@@ -108,7 +65,7 @@ extension NormalizedString {
                 changes.append((all[i], i == keepEnd - 1 ? -trailing : 0))
             }
         }
-        transformLikeReference(changes, initialOffset: leading)
+        transform(changes, initialOffset: leading)
     }
 
     /// `tokenizers`' `replace`: every match of `regex` becomes `content`, whose scalars are

@@ -56,13 +56,13 @@ extension Normalizers {
             let strip = stripAccents ?? lowercase
             if text.isASCII && asciiFastPath(&text) { return }
             if cleanText {
-                text.filterLikeReference { NormalizerTables.flags($0) & NormalizerTables.bertRemove == 0 }
-                text.mapLikeReference { NormalizerTables.flags($0) & NormalizerTables.whitespace != 0 ? 0x20 : $0 }
+                text.filter { NormalizerTables.flags($0) & NormalizerTables.bertRemove == 0 }
+                text.map { NormalizerTables.flags($0) & NormalizerTables.whitespace != 0 ? 0x20 : $0 }
             }
             if handleChineseChars { spaceChineseChars(&text) }
             if strip {
                 text.normalizeLikeReference(.nfd)
-                text.filterLikeReference { NormalizerTables.flags($0) & NormalizerTables.bertNonspacingMark == 0 }
+                text.filter { NormalizerTables.flags($0) & NormalizerTables.bertNonspacingMark == 0 }
             }
             if lowercase { text.lowercaseLikeReference() }
         }
@@ -101,7 +101,7 @@ extension Normalizers {
                     changes.append((s, 0))
                 }
             }
-            text.transformLikeReference(changes, initialOffset: 0)
+            text.transform(changes, initialOffset: 0)
         }
     }
 }

@@ -19,7 +19,7 @@ extension Normalizers {
             for b in text.normalized {
                 changes.append((table[Int(b)], b & 0xC0 == 0x80 ? 1 : 0))
             }
-            text.transformLikeReference(changes, initialOffset: 0)
+            text.transform(changes, initialOffset: 0)
         }
     }
 }

@@ -27,8 +27,8 @@ extension Normalizers {
 
         /// Normalizes `text` in place (a filter, then a map, as the reference does).
         public func normalize(_ text: inout NormalizedString) {
-            text.filterLikeReference { !Self.isRemoved($0) }
-            text.mapLikeReference(Self.mapped)
+            text.filter { !Self.isRemoved($0) }
+            text.map(Self.mapped)
         }
     }
 }

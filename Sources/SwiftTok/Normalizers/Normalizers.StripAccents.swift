@@ -14,7 +14,7 @@ extension Normalizers {
         /// Normalizes `text` in place.
         public func normalize(_ text: inout NormalizedString) {
             if text.isASCII { return }
-            text.filterLikeReference { NormalizerTables.flags($0) & NormalizerTables.combiningMark == 0 }
+            text.filter { NormalizerTables.flags($0) & NormalizerTables.combiningMark == 0 }
         }
     }
 }

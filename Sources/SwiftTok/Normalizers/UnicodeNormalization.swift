@@ -162,6 +162,6 @@ extension NormalizedString {
         if UnicodeNormalization.isStable(normalized, form) { return }
         var changes = UnicodeNormalization.decompose(scalars, compatibility: form.compatibility)
         if form.composes { changes = UnicodeNormalization.recompose(changes) }
-        transformLikeReference(changes, initialOffset: 0)
+        transform(changes, initialOffset: 0)
     }
 }

@@ -215,22 +215,30 @@ public struct NormalizedString: Sendable, Equatable {
         transformRange(start..<normalized.count, changes, initialOffset: initialOffset)
     }
 
-    /// Maps every scalar through `f` (one for one).
+    /// Maps every scalar through `f` (one for one); nothing changes when `f` changes nothing.
     public mutating func map(_ f: (UInt32) -> UInt32) {
         var changes: [(scalar: UInt32, change: Int)] = []
         changes.reserveCapacity(normalized.count)
-        for s in scalars { changes.append((f(s), 0)) }
+        var changed = false
+        for s in scalars {
+            let m = f(s)
+            changed = changed || m != s
+            changes.append((m, 0))
+        }
+        guard changed else { return }
         transform(changes, initialOffset: 0)
     }
 
     /// Keeps only the scalars for which `keep` is true.
     public mutating func filter(_ keep: (UInt32) -> Bool) {
+        let all = scalars
+        guard all.contains(where: { !keep($0) }) else { return }
         var removed = 0
         var removedStart = 0
         var changes: [(scalar: UInt32, change: Int)] = []
         changes.reserveCapacity(normalized.count)
         var last: UInt32?
-        for s in scalars {
+        for s in all {
             if keep(s) {
                 if let l = last { changes.append((l, -removed)) } else { removedStart = removed }
                 last = s
