@@ -6,7 +6,7 @@ struct SwiftTokCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swifttok",
         abstract: "Fast, exact tokenizers: encode, decode, inspect and benchmark tokenizer.json and .tiktoken files.",
-        subcommands: [EncodeCommand.self, DecodeCommand.self, InfoCommand.self, BenchCommand.self])
+        subcommands: [EncodeCommand.self, DecodeCommand.self, InfoCommand.self, BenchCommand.self, SaveCommand.self])
 }
 
 /// Options shared by commands that load a tokenizer.
