@@ -41,7 +41,6 @@ extension Tokenizer {
     /// none or `addSpecialTokens` needs the post-processor.
     func fastIds(_ bytes: [UInt8], addSpecialTokens: Bool, scratch: inout FastScratch) throws -> [UInt32]? {
         guard let fast = fastPath else { return nil }
-        if addSpecialTokens, let p = postProcessor, p.addedTokenCount(isPair: false) > 0 { return nil }
         if truncation != nil || padding != nil { return nil }
         try Tokenizer.validateUTF8(bytes)
         var ids: [UInt32] = []
@@ -61,6 +60,19 @@ extension Tokenizer {
                     }
                 }
             }
+        }
+        if addSpecialTokens, let p = postProcessor, p.addedTokenCount(isPair: false) > 0 {
+            // The post-processor places special tokens by position only: run it on an encoding
+            // that has the ids (token strings and offsets play no part in which ids come out).
+            var e = Encoding()
+            e.ids = ids
+            e.typeIds = [UInt32](repeating: 0, count: ids.count)
+            e.tokens = [String](repeating: "", count: ids.count)
+            e.wordIds = [UInt32?](repeating: nil, count: ids.count)
+            e.offsets = [(Int, Int)](repeating: (0, 0), count: ids.count)
+            e.specialTokensMask = [UInt32](repeating: 0, count: ids.count)
+            e.attentionMask = [UInt32](repeating: 1, count: ids.count)
+            return try p.process(e, pair: nil, addSpecialTokens: true).ids
         }
         return ids
     }

@@ -74,7 +74,11 @@ import Testing
             }
         }
         #expect(mismatches == 0, "\(file): \(mismatches) of \(docs.count) documents differ")
-        // Single calls (small caches) agree too.
+        // Single calls (small caches) agree too, and so do ids with the post-processor's specials.
         for d in docs.prefix(50) { #expect(try fast.encodeIds(bytes: d) == general.encodeIds(bytes: d)) }
+        let withSpecials = try fast.encodeIdsBatch(Array(docs.prefix(300)), addSpecialTokens: true, threads: 2)
+        for (i, d) in docs.prefix(300).enumerated() {
+            #expect(withSpecials[i] == (try general.encode(bytes: d, addSpecialTokens: true).ids), "\(file): specials, document \(i)")
+        }
     }
 }
