@@ -132,3 +132,24 @@ def test_vocabulary_lookups(vocab):
         assert ours.id_to_token(id) == ref.id_to_token(id)
     assert ours.token_to_id("definitely not a token ∰∰") is None
     assert ours.id_to_token(ref.get_vocab_size() + 1000) is None
+
+
+def test_streaming_decode_with_prefill(vocab):
+    ours, ref, texts = vocab
+    for text in texts[:60] + texts[-60:]:
+        ids = ref.encode(text).ids
+        k = len(ids) // 2
+        ref_stream = RefDecodeStream(ids=ids[:k], skip_special_tokens=False)
+        our_stream = swifttok.DecodeStream(ids=ids[:k], skip_special_tokens=False)
+        want = [ref_stream.step(ref, i) for i in ids[k:]]
+        assert [our_stream.step(ours, i) for i in ids[k:]] == want, text[:200]
+
+
+def test_streaming_decode_with_lists(vocab):
+    ours, ref, texts = vocab
+    for text in texts[:40] + texts[-60:]:
+        ids = ref.encode(text).ids
+        chunks = [ids[i:i + 3] for i in range(0, len(ids), 3)]
+        ref_stream, our_stream = RefDecodeStream(), swifttok.DecodeStream()
+        want = [ref_stream.step(ref, c) for c in chunks]
+        assert [our_stream.step(ours, c) for c in chunks] == want, text[:200]

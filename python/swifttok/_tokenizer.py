@@ -668,34 +668,29 @@ class Tokenizer:
 
 class DecodeStream:
     """Incremental decoding for generation, like tokenizers.decoders.DecodeStream: step() returns
-    the newly completed text, or None while a character is incomplete. Use one stream per thread."""
+    the newly completed text, or None while a character is incomplete. Use one stream per thread.
+
+    Single-id steps run in swifttok_decode_stream_step. The C stream cannot start from prefilled
+    ids or take several ids in one step, so a stream created with `ids` (or whose first step is a
+    list) follows tokenizers' step algorithm here, over Tokenizer.decode (exact as decode is)."""
 
     def __init__(self, ids: Optional[Iterable[int]] = None, skip_special_tokens: bool = False, *,
                  tokenizer: Optional[Tokenizer] = None):
         self._skip = bool(skip_special_tokens)
-        self._prefill = None if ids is None else list(_id_array(ids))
-        self._tokenizer: Optional[Tokenizer] = None
+        self._tokenizer: Optional[Tokenizer] = tokenizer
         self._stream: Optional[_Owned] = None
+        # Python mode state (tokenizers' names): the id window, its decoded prefix, and where
+        # the prefix's ids end in the window.
+        self._ids: Optional[List[int]] = None if ids is None else list(_id_array(ids))
+        self._prefix = ""
+        self._prefix_index = 0
         self._buffer = ctypes.create_string_buffer(256)
         self._length = ctypes.c_size_t()
         self._lock = threading.Lock()
-        if tokenizer is not None:
-            with self._lock:
-                self._bind(tokenizer)
-
-    def _bind(self, tokenizer: Tokenizer) -> None:
-        cdll = tokenizer._lib
-        out = ctypes.c_void_p()
-        check(cdll, cdll.swifttok_decode_stream_new(tokenizer._handle.ptr, 1 if self._skip else 0, ctypes.byref(out)))
-        self._stream = _Owned(out.value, cdll.swifttok_decode_stream_free)
-        self._tokenizer = tokenizer
-        if self._prefill:
-            for i in self._prefill:
-                self._step(i)  # The prompt's text is not returned, as in tokenizers.
-        self._prefill = None
 
     def step(self, *args: Any) -> Optional[str]:
-        """step(tokenizer, id) as in tokenizers, or step(id) on a stream bound to a tokenizer."""
+        """step(tokenizer, id) as in tokenizers, or step(id) on a stream bound to a tokenizer;
+        `id` may be a list of ids in a stream that began with ids= or with a list."""
         if len(args) == 2:
             tokenizer, id = args
             if not isinstance(tokenizer, Tokenizer):
@@ -704,17 +699,33 @@ class DecodeStream:
             tokenizer, id = None, args[0]
         else:
             raise TypeError("step takes (tokenizer, id) or (id)")
-        id = _u32(id, "id")
+        many = not isinstance(id, int) or isinstance(id, bool)
+        new_ids = list(_id_array(id, "id")) if many else [_u32(id, "id")]
         with self._lock:
-            if self._stream is None:
+            if self._tokenizer is None:
                 if tokenizer is None:
                     raise fail(Status.INVALID_ARGUMENT, "this stream has no tokenizer: call step(tokenizer, id)")
-                self._bind(tokenizer)
+                self._tokenizer = tokenizer
             elif tokenizer is not None and tokenizer is not self._tokenizer:
                 raise fail(Status.INVALID_ARGUMENT, "a DecodeStream must be used with one tokenizer")
-            return self._step(id)
+            if self._stream is None and (self._ids is not None or many):
+                if self._ids is None:
+                    self._ids = []
+                return self._python_step(new_ids)
+            if many:
+                raise fail(Status.UNSUPPORTED, "a list of ids needs a stream that began with ids= or with a list")
+            if self._stream is None:
+                self._open()
+            return self._native_step(new_ids[0])
 
-    def _step(self, id: int) -> Optional[str]:
+    def _open(self) -> None:
+        t = self._tokenizer
+        assert t is not None
+        out = ctypes.c_void_p()
+        check(t._lib, t._lib.swifttok_decode_stream_new(t._handle.ptr, 1 if self._skip else 0, ctypes.byref(out)))
+        self._stream = _Owned(out.value, t._lib.swifttok_decode_stream_free)
+
+    def _native_step(self, id: int) -> Optional[str]:
         cdll = self._tokenizer._lib  # type: ignore[union-attr]
         assert self._stream is not None
         status = cdll.swifttok_decode_stream_step(self._stream.ptr, id, self._buffer, len(self._buffer),
@@ -727,3 +738,26 @@ class DecodeStream:
         check(cdll, status)
         n = self._length.value
         return self._buffer.raw[:n].decode("utf-8") if n else None
+
+    def _python_step(self, new_ids: List[int]) -> Optional[str]:
+        decode = self._tokenizer.decode  # type: ignore[union-attr]
+        ids = self._ids
+        assert ids is not None
+        # Prefilled ids become the prefix once they decode to whole characters.
+        if not self._prefix and ids:
+            prefix = decode(ids, self._skip)
+            if not prefix.endswith("\ufffd"):
+                self._prefix, self._prefix_index = prefix, len(ids)
+        ids.extend(new_ids)
+        text = decode(ids, self._skip)
+        # tokenizers compares UTF-8 lengths and waits while the text ends in U+FFFD.
+        if len(text.encode("utf-8")) <= len(self._prefix.encode("utf-8")) or text.endswith("\ufffd"):
+            return None
+        if not text.startswith(self._prefix):
+            raise fail(Status.ENCODING, f"decode stream: text {text!r} does not start with the previous {self._prefix!r}")
+        new_text = text[len(self._prefix):]
+        next_index = len(ids) - self._prefix_index
+        del ids[: self._prefix_index]
+        self._prefix = decode(ids, self._skip)
+        self._prefix_index = next_index
+        return new_text
