@@ -80,6 +80,8 @@ def test_batch_equals_single_and_reference(vocab):
     want_plain = [e.ids for e in ref.encode_batch(texts, add_special_tokens=False)]
     assert ours.encode_batch(texts, add_special_tokens=False) == want_plain
     assert [ours.count_tokens(t) for t in texts] == [len(w) for w in want]
+    assert [ours.encode_ids(t) for t in texts] == want
+    assert [ours.encode_ids(t, add_special_tokens=False) for t in texts] == want_plain
 
 
 def test_numpy_batch(vocab):

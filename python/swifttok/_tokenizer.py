@@ -490,6 +490,22 @@ class Tokenizer:
             h.ptr, text, len(text), second, 0 if second is None else len(second), flags, ctypes.byref(out)))
         return Encoding(_Owned(out.value, self._lib.swifttok_encoding_free), out.value)
 
+    def encode_ids(self, text: TextInput, add_special_tokens: bool = True) -> List[int]:
+        """Just the ids of `text` (encode(text).ids without building an Encoding: the fast path)."""
+        h = self._handle
+        data = _utf8(text)
+        flags = ADD_SPECIAL_TOKENS if add_special_tokens else 0
+        count = ctypes.c_size_t()
+        capacity = len(data) // 2 + 16
+        while True:
+            buf = (ctypes.c_uint32 * capacity)()
+            status = self._lib.swifttok_encode_ids(h.ptr, data, len(data), flags, buf, capacity, ctypes.byref(count))
+            if status != Status.BUFFER_TOO_SMALL:
+                break
+            capacity = count.value
+        check(self._lib, status)
+        return memoryview(buf).cast("B").cast("I")[: count.value].tolist()
+
     def count_tokens(self, text: TextInput, add_special_tokens: bool = True) -> int:
         """Number of tokens `text` encodes to (len(encode(text, add_special_tokens=...)))."""
         h = self._handle
