@@ -1,0 +1,244 @@
+"""Loading libswifttok and declaring its C functions (include/swifttok.h) for ctypes."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import enum
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Iterator, Optional
+
+__all__ = ["Status", "SwiftTokError", "lib", "library_path", "check"]
+
+# The ABI this wrapper was written against (SWIFTTOK_VERSION_MAJOR / _MINOR of swifttok.h).
+_ABI_MAJOR = 0
+_ABI_MINOR = 1
+
+_LIBRARY_FILE = "libswifttok.dylib" if sys.platform == "darwin" else "libswifttok.so"
+
+
+class Status(enum.IntEnum):
+    """swifttok_status codes (their numbers never change meaning)."""
+
+    OK = 0
+    NULL_ARGUMENT = 1
+    INVALID_ARGUMENT = 2
+    INVALID_UTF8 = 3
+    IO = 4
+    MALFORMED = 5
+    UNSUPPORTED = 6
+    BUFFER_TOO_SMALL = 7
+    OUT_OF_RANGE = 8
+    ENCODING = 9
+    OUT_OF_MEMORY = 10
+
+
+class SwiftTokError(Exception):
+    """A failed swifttok call: `status` is the swifttok_status, `message` the library's explanation."""
+
+    def __init__(self, status: int, message: str):
+        try:
+            status = Status(status)
+        except ValueError:
+            pass  # A code newer than this wrapper: keep the number.
+        self.status = status
+        self.message = message
+        name = status.name if isinstance(status, Status) else f"status {status}"
+        super().__init__(f"{message} [{name}]" if message else f"[{name}]")
+
+
+class _Offset(ctypes.Structure):
+    _fields_ = [("start", ctypes.c_uint64), ("end", ctypes.c_uint64)]
+
+
+class Truncation(ctypes.Structure):
+    """struct swifttok_truncation."""
+
+    _fields_ = [
+        ("max_length", ctypes.c_size_t),
+        ("stride", ctypes.c_size_t),
+        ("strategy", ctypes.c_int),
+        ("direction", ctypes.c_int),
+    ]
+
+
+class Padding(ctypes.Structure):
+    """struct swifttok_padding."""
+
+    _fields_ = [
+        ("length", ctypes.c_size_t),
+        ("pad_to_multiple_of", ctypes.c_size_t),
+        ("direction", ctypes.c_int),
+        ("pad_id", ctypes.c_uint32),
+        ("pad_type_id", ctypes.c_uint32),
+        ("pad_token", ctypes.c_char_p),
+    ]
+
+
+ADD_SPECIAL_TOKENS = 1 << 0
+CHAR_OFFSETS = 1 << 1
+
+_vp = ctypes.c_void_p
+_sz = ctypes.c_size_t
+_szp = ctypes.POINTER(ctypes.c_size_t)
+_u32 = ctypes.c_uint32
+_st = ctypes.c_int  # swifttok_status is a C enum: int-sized.
+
+# name: (restype, argtypes). Array and buffer arguments are c_void_p so that ctypes arrays,
+# array.array addresses and numpy data pointers all pass without conversion copies.
+_SIGNATURES = {
+    "swifttok_version_number": (ctypes.c_uint, []),
+    "swifttok_version_string": (ctypes.c_char_p, []),
+    "swifttok_status_string": (ctypes.c_char_p, [_st]),
+    "swifttok_last_error": (ctypes.c_char_p, []),
+    "swifttok_tokenizer_from_file": (_st, [ctypes.c_char_p, ctypes.POINTER(_vp)]),
+    "swifttok_tokenizer_from_bytes": (_st, [ctypes.c_char_p, _sz, ctypes.POINTER(_vp)]),
+    "swifttok_tokenizer_free": (None, [_vp]),
+    "swifttok_vocab_size": (_sz, [_vp]),
+    "swifttok_token_to_id": (_st, [_vp, ctypes.c_char_p, _sz, ctypes.POINTER(_u32)]),
+    "swifttok_id_to_token": (_st, [_vp, _u32, _vp, _sz, _szp]),
+    "swifttok_tokenizer_configure": (
+        _st, [_vp, ctypes.POINTER(Truncation), ctypes.POINTER(Padding), ctypes.POINTER(_vp)]),
+    "swifttok_encode": (_st, [_vp, ctypes.c_char_p, _sz, ctypes.c_char_p, _sz, _u32, ctypes.POINTER(_vp)]),
+    "swifttok_encoding_free": (None, [_vp]),
+    "swifttok_encoding_length": (_sz, [_vp]),
+    "swifttok_encoding_ids": (_vp, [_vp]),
+    "swifttok_encoding_type_ids": (_vp, [_vp]),
+    "swifttok_encoding_attention_mask": (_vp, [_vp]),
+    "swifttok_encoding_special_tokens_mask": (_vp, [_vp]),
+    "swifttok_encoding_offsets": (_vp, [_vp]),
+    "swifttok_encoding_word_ids": (_vp, [_vp]),
+    "swifttok_encoding_token": (_vp, [_vp, _sz, _szp]),
+    "swifttok_encoding_overflowing_count": (_sz, [_vp]),
+    "swifttok_encoding_overflowing": (_vp, [_vp, _sz]),
+    "swifttok_encode_ids": (_st, [_vp, ctypes.c_char_p, _sz, _u32, _vp, _sz, _szp]),
+    "swifttok_count_tokens": (_st, [_vp, ctypes.c_char_p, _sz, _u32, _szp]),
+    "swifttok_count_tokens_up_to": (_st, [_vp, ctypes.c_char_p, _sz, _u32, _sz, _szp, _szp]),
+    "swifttok_encode_batch": (_st, [_vp, _vp, _vp, _sz, _u32, _sz, ctypes.POINTER(_vp)]),
+    "swifttok_batch_free": (None, [_vp]),
+    "swifttok_batch_count": (_sz, [_vp]),
+    "swifttok_batch_ids": (_vp, [_vp, _szp]),
+    "swifttok_batch_starts": (_vp, [_vp]),
+    "swifttok_decode": (_st, [_vp, _vp, _sz, ctypes.c_int, _vp, _sz, _szp]),
+    "swifttok_decode_batch": (_st, [_vp, _vp, _vp, _sz, ctypes.c_int, _sz, ctypes.POINTER(_vp)]),
+    "swifttok_texts_free": (None, [_vp]),
+    "swifttok_texts_count": (_sz, [_vp]),
+    "swifttok_texts_get": (_vp, [_vp, _sz, _szp]),
+    "swifttok_decode_stream_new": (_st, [_vp, ctypes.c_int, ctypes.POINTER(_vp)]),
+    "swifttok_decode_stream_free": (None, [_vp]),
+    "swifttok_decode_stream_step": (_st, [_vp, _u32, _vp, _sz, _szp]),
+}
+
+_lock = threading.Lock()
+_lib: Optional[ctypes.CDLL] = None
+_path: Optional[str] = None
+
+
+def _repo_roots() -> Iterator[Path]:
+    """Checkouts of the swifttok repository this package may belong to."""
+    try:
+        from ._build_config import REPO_ROOT  # Written by setup.py when installed from a checkout.
+    except ImportError:
+        REPO_ROOT = None
+    if REPO_ROOT:
+        yield Path(REPO_ROOT)
+    # Run from the source tree (python/swifttok) or an editable install.
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "Package.swift").is_file() and (parent / "include" / "swifttok.h").is_file():
+            yield parent
+            break
+
+
+def _candidates() -> Iterator[str]:
+    here = Path(__file__).resolve().parent / _LIBRARY_FILE
+    if here.is_file():
+        yield str(here)
+    for root in _repo_roots():
+        built = root / ".build" / "release" / _LIBRARY_FILE
+        if built.is_file():
+            yield str(built)
+    found = ctypes.util.find_library("swifttok")
+    yield found or _LIBRARY_FILE
+
+
+def _declare(cdll: ctypes.CDLL) -> None:
+    for name, (restype, argtypes) in _SIGNATURES.items():
+        fn = getattr(cdll, name)
+        fn.restype = restype
+        fn.argtypes = argtypes
+
+
+def _open(path: str) -> ctypes.CDLL:
+    cdll = ctypes.CDLL(path)
+    _declare(cdll)
+    version = cdll.swifttok_version_number()
+    major, minor = version // 10000, version // 100 % 100
+    if major != _ABI_MAJOR or minor < _ABI_MINOR:
+        raise ImportError(
+            f"{path} is swifttok {cdll.swifttok_version_string().decode()}; "
+            f"this package needs the {_ABI_MAJOR}.{_ABI_MINOR}.x ABI or a later minor version")
+    return cdll
+
+
+def lib() -> ctypes.CDLL:
+    """The loaded libswifttok: $SWIFTTOK_LIBRARY, else a copy inside the package, else the
+    repository's .build/release build, else the system loader's search."""
+    global _lib, _path
+    if _lib is not None:
+        return _lib
+    with _lock:
+        if _lib is not None:
+            return _lib
+        explicit = os.environ.get("SWIFTTOK_LIBRARY")
+        if explicit:
+            # An explicit choice that fails must not silently fall back to another build.
+            try:
+                loaded = _open(explicit)
+            except OSError as e:
+                raise ImportError(f"SWIFTTOK_LIBRARY={explicit!r} could not be loaded: {e}") from e
+            _path = explicit
+        else:
+            errors = []
+            loaded = None
+            for candidate in _candidates():
+                try:
+                    loaded = _open(candidate)
+                except OSError as e:
+                    errors.append(f"{candidate}: {e}")
+                    continue
+                _path = candidate
+                break
+            if loaded is None:
+                raise ImportError(
+                    "libswifttok not found; build it with `swift build -c release --product swifttok` "
+                    "or set SWIFTTOK_LIBRARY. Tried: " + "; ".join(errors))
+        _lib = loaded
+        return loaded
+
+
+def library_path() -> str:
+    """The path (or loader name) of the libswifttok in use."""
+    lib()
+    assert _path is not None
+    return _path
+
+
+def last_error(cdll: ctypes.CDLL) -> str:
+    """The calling thread's last swifttok error message."""
+    raw = cdll.swifttok_last_error()
+    return raw.decode("utf-8", "replace") if raw else ""
+
+
+def check(cdll: ctypes.CDLL, status: int) -> None:
+    """Raises SwiftTokError for a failed status. ctypes runs the call and this check on the
+    same OS thread, so the thread-local message belongs to this call."""
+    if status != 0:
+        raise SwiftTokError(status, last_error(cdll))
+
+
+def fail(status: Status, message: str) -> SwiftTokError:
+    """A SwiftTokError for a problem found before calling the library."""
+    return SwiftTokError(status, message)

@@ -1,0 +1,779 @@
+"""Tokenizer, Encoding and DecodeStream: a `tokenizers`-shaped API over libswifttok."""
+
+from __future__ import annotations
+
+import array
+import ctypes
+import json
+import os
+import sys
+import threading
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+from . import _native
+from ._native import ADD_SPECIAL_TOKENS, CHAR_OFFSETS, Status, SwiftTokError, check, fail, lib
+
+__all__ = ["Tokenizer", "Encoding", "DecodeStream", "FlatBatch", "TokenBudget"]
+
+TextInput = Union[str, bytes, bytearray, memoryview]
+
+_U32_MAX = 0xFFFFFFFF
+_SIZE_FORMAT = {4: "I", 8: "Q"}[ctypes.sizeof(ctypes.c_size_t)]
+
+
+class _Owned:
+    """Owns one C object and frees it when the last Python reference goes: a call that holds a
+    reference keeps the object alive even if its Tokenizer was reconfigured meanwhile."""
+
+    __slots__ = ("ptr", "_free")
+
+    def __init__(self, ptr: int, free: Any):
+        self.ptr = ptr
+        self._free = free
+
+    def __del__(self) -> None:
+        ptr, self.ptr = self.ptr, None
+        if ptr:
+            self._free(ptr)
+
+
+def _utf8(text: Any, what: str = "text") -> bytes:
+    """UTF-8 bytes of a str (or the bytes given); ctypes passes bytes to C without copying."""
+    if isinstance(text, str):
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError as e:  # Lone surrogates have no UTF-8 form.
+            raise fail(Status.INVALID_UTF8, f"{what} is not encodable as UTF-8: {e.reason} at {e.start}") from None
+    if isinstance(text, bytes):
+        return text
+    if isinstance(text, (bytearray, memoryview)):
+        return bytes(text)
+    raise TypeError(f"{what} must be str or bytes, not {type(text).__name__}")
+
+
+def _size(value: Any, name: str) -> int:
+    """A non-negative int argument for a size_t (ctypes would silently wrap negatives)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            value = value.__index__()
+        except AttributeError:
+            raise TypeError(f"{name} must be an int, not {type(value).__name__}") from None
+    if value < 0 or value >= 1 << (8 * ctypes.sizeof(ctypes.c_size_t)):
+        raise fail(Status.INVALID_ARGUMENT, f"{name} must be a non-negative int, got {value}")
+    return value
+
+
+def _u32(value: Any, name: str) -> int:
+    value = _size(value, name)
+    if value > _U32_MAX:
+        raise fail(Status.INVALID_ARGUMENT, f"{name} {value} does not fit in 32 bits")
+    return value
+
+
+def _id_array(ids: Any, name: str = "ids") -> array.array:
+    """Token ids as a uint32 array, rejecting values a uint32 cannot hold (instead of wrapping)."""
+    if isinstance(ids, array.array) and ids.typecode == "I":
+        return ids
+    np = _numpy_if_loaded()
+    if np is not None and isinstance(ids, np.ndarray):
+        if ids.ndim != 1 or ids.dtype.kind not in "iu":
+            raise fail(Status.INVALID_ARGUMENT, f"{name} must be a 1-D integer array, got {ids.dtype} with shape {ids.shape}")
+        if ids.size and (int(ids.min()) < 0 or int(ids.max()) > _U32_MAX):
+            raise fail(Status.INVALID_ARGUMENT, f"{name} has values outside 0...{_U32_MAX}")
+        return array.array("I", np.ascontiguousarray(ids, dtype=np.uint32).tobytes())
+    try:
+        return array.array("I", ids)
+    except OverflowError:
+        bad = next((i for i in ids if not 0 <= i <= _U32_MAX), None)
+        raise fail(Status.INVALID_ARGUMENT, f"{name} contains {bad}, which is not a token id (0...{_U32_MAX})") from None
+    except TypeError as e:
+        raise TypeError(f"{name} must be a sequence of ints: {e}") from None
+
+
+def _numpy_if_loaded() -> Any:
+    # Only an already imported numpy can have made the argument: no import cost otherwise.
+    return sys.modules.get("numpy")
+
+
+def _numpy() -> Any:
+    try:
+        import numpy
+    except ImportError as e:  # numpy is an optional dependency.
+        raise ImportError("numpy output needs numpy: pip install numpy") from e
+    return numpy
+
+
+def _list(addr: Optional[int], ctype: Any, fmt: str, count: int) -> list:
+    """A Python list of `count` C values at `addr` (one bulk conversion, no per-item ctypes)."""
+    if not count or not addr:
+        return []
+    return memoryview((ctype * count).from_address(addr)).cast("B").cast(fmt).tolist()
+
+
+class FlatBatch(NamedTuple):
+    """Ids of a batch as numpy arrays: input i is ids[offsets[i]:offsets[i + 1]]."""
+
+    ids: Any
+    offsets: Any
+
+
+class TokenBudget(NamedTuple):
+    """count_tokens_up_to's answer: the tokens counted (at most the limit) and where they end
+    in the input, in characters for str input (bytes for bytes input) and in UTF-8 bytes."""
+
+    count: int
+    end: int
+    byte_end: int
+
+
+class Encoding:
+    """The result of encoding one input or pair, with the attributes of tokenizers.Encoding.
+    Attributes are read from the C encoding on first access."""
+
+    __slots__ = ("_owner", "_ptr", "_n", "_ids", "_type_ids", "_tokens", "_offsets", "_attention_mask",
+                 "_special_tokens_mask", "_word_ids", "_overflowing")
+
+    def __init__(self, owner: Optional[_Owned], ptr: Optional[int]):
+        # `owner` keeps the C encoding alive; `ptr` is it or one of its borrowed overflowing parts.
+        self._owner = owner
+        self._ptr = ptr
+        self._n = lib().swifttok_encoding_length(ptr) if ptr else 0
+        self._ids = self._type_ids = self._tokens = self._offsets = None
+        self._attention_mask = self._special_tokens_mask = self._word_ids = self._overflowing = None
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __repr__(self) -> str:
+        return (f"Encoding(num_tokens={self._n}, attributes=[ids, type_ids, tokens, offsets, "
+                "attention_mask, special_tokens_mask, word_ids, overflowing])")
+
+    def _u32s(self, getter: Any) -> list:
+        return _list(getter(self._ptr), ctypes.c_uint32, "I", self._n) if self._ptr else []
+
+    @property
+    def ids(self) -> List[int]:
+        """Token ids."""
+        if self._ids is None:
+            self._ids = self._u32s(lib().swifttok_encoding_ids)
+        return self._ids
+
+    @property
+    def type_ids(self) -> List[int]:
+        """Segment (type) ids."""
+        if self._type_ids is None:
+            self._type_ids = self._u32s(lib().swifttok_encoding_type_ids)
+        return self._type_ids
+
+    @property
+    def attention_mask(self) -> List[int]:
+        """1 for real tokens, 0 for padding."""
+        if self._attention_mask is None:
+            self._attention_mask = self._u32s(lib().swifttok_encoding_attention_mask)
+        return self._attention_mask
+
+    @property
+    def special_tokens_mask(self) -> List[int]:
+        """1 for special (and padding) tokens."""
+        if self._special_tokens_mask is None:
+            self._special_tokens_mask = self._u32s(lib().swifttok_encoding_special_tokens_mask)
+        return self._special_tokens_mask
+
+    @property
+    def offsets(self) -> List[Tuple[int, int]]:
+        """(start, end) of each token in its input, in characters (as tokenizers)."""
+        if self._offsets is None:
+            flat = _list(lib().swifttok_encoding_offsets(self._ptr), ctypes.c_uint64, "Q", 2 * self._n) if self._ptr else []
+            pairs = iter(flat)
+            self._offsets = list(zip(pairs, pairs))
+        return self._offsets
+
+    @property
+    def word_ids(self) -> List[Optional[int]]:
+        """Word index of each token; None for special and padding tokens."""
+        if self._word_ids is None:
+            raw = _list(lib().swifttok_encoding_word_ids(self._ptr), ctypes.c_int64, "q", self._n) if self._ptr else []
+            self._word_ids = [None if w < 0 else w for w in raw]
+        return self._word_ids
+
+    @property
+    def words(self) -> List[Optional[int]]:
+        """Same as word_ids (tokenizers' older name)."""
+        return self.word_ids
+
+    @property
+    def tokens(self) -> List[str]:
+        """Token strings."""
+        if self._tokens is None:
+            tokens: List[str] = []
+            if self._ptr:
+                get = lib().swifttok_encoding_token
+                length = ctypes.c_size_t()
+                ref = ctypes.byref(length)
+                for i in range(self._n):
+                    p = get(self._ptr, i, ref)
+                    tokens.append(ctypes.string_at(p, length.value).decode("utf-8") if p else "")
+            self._tokens = tokens
+        return self._tokens
+
+    @property
+    def overflowing(self) -> List["Encoding"]:
+        """The parts cut off by truncation (with stride), each an Encoding."""
+        if self._overflowing is None:
+            parts: List[Encoding] = []
+            if self._ptr:
+                cdll = lib()
+                for i in range(cdll.swifttok_encoding_overflowing_count(self._ptr)):
+                    p = cdll.swifttok_encoding_overflowing(self._ptr, i)
+                    if p:
+                        parts.append(Encoding(self._owner, p))
+            self._overflowing = parts
+        return self._overflowing
+
+    def _materialize(self) -> None:
+        """Reads every attribute into Python lists, so they can be edited (batch padding)."""
+        for name in ("ids", "type_ids", "tokens", "offsets", "attention_mask", "special_tokens_mask", "word_ids"):
+            getattr(self, name)
+        for part in self.overflowing:
+            part._materialize()
+
+    def _pad(self, length: int, pad_id: int, pad_type_id: int, pad_token: str, left: bool) -> None:
+        """Pads to `length` tokens like tokenizers' Encoding::pad (overflowing parts too)."""
+        self._materialize()
+        for part in self.overflowing:
+            part._pad(length, pad_id, pad_type_id, pad_token, left)
+        extra = length - self._n
+        if extra <= 0:
+            return
+        fills = {
+            "_ids": pad_id, "_type_ids": pad_type_id, "_tokens": pad_token, "_offsets": (0, 0),
+            "_attention_mask": 0, "_special_tokens_mask": 1, "_word_ids": None,
+        }
+        for name, value in fills.items():
+            values = getattr(self, name)
+            setattr(self, name, [value] * extra + values if left else values + [value] * extra)
+        self._n = length
+
+
+# tokenizers' Python names for the C enums.
+_STRATEGIES = {"longest_first": 0, "only_first": 1, "only_second": 2}
+_DIRECTIONS = {"right": 0, "left": 1}
+# tokenizer.json spellings (serde names) of the same.
+_JSON_STRATEGIES = {"LongestFirst": "longest_first", "OnlyFirst": "only_first", "OnlySecond": "only_second"}
+_JSON_DIRECTIONS = {"Right": "right", "Left": "left"}
+
+
+def _file_settings(source: Union[str, bytes, None]) -> Tuple[Optional[dict], Optional[dict]]:
+    """The truncation and padding a tokenizer.json carries, in tokenizers' Python form."""
+    if source is None:
+        return None, None
+    try:
+        if isinstance(source, str):
+            with open(source, "rb") as f:
+                data = f.read()
+        else:
+            data = source
+        if not data.lstrip()[:1] == b"{":
+            return None, None  # tiktoken rank files carry no settings.
+        root = json.loads(data)
+    except (OSError, ValueError):
+        return None, None
+    if not isinstance(root, dict):
+        return None, None
+    truncation = padding = None
+    t = root.get("truncation")
+    if isinstance(t, dict):
+        truncation = {
+            "max_length": t.get("max_length", 512),
+            "stride": t.get("stride", 0),
+            "strategy": _JSON_STRATEGIES.get(t.get("strategy"), "longest_first"),
+            "direction": _JSON_DIRECTIONS.get(t.get("direction"), "right"),
+        }
+    p = root.get("padding")
+    if isinstance(p, dict):
+        strategy = p.get("strategy")
+        length = strategy.get("Fixed") if isinstance(strategy, dict) else None
+        padding = {
+            "length": length,
+            "pad_to_multiple_of": p.get("pad_to_multiple_of"),
+            "pad_id": p.get("pad_id", 0),
+            "pad_token": p.get("pad_token", "[PAD]"),
+            "pad_type_id": p.get("pad_type_id", 0),
+            "direction": _JSON_DIRECTIONS.get(p.get("direction"), "right"),
+        }
+    return truncation, padding
+
+
+class Tokenizer:
+    """A swifttok tokenizer, used like tokenizers.Tokenizer. Thread-safe: encode and decode may
+    run from many Python threads at once (ctypes releases the GIL during each C call)."""
+
+    def __init__(self, handle: _Owned, source: Union[str, bytes, None]):
+        self._lib = lib()
+        self._base = handle  # As loaded: configure() always starts from it.
+        self._handle = handle
+        self._source = source
+        self._settings: Optional[Tuple[Optional[dict], Optional[dict]]] = None
+        self._settings_lock = threading.Lock()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @classmethod
+    def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Tokenizer":
+        """Loads a tokenizer.json, a .tiktoken rank file or a Llama 3 tokenizer.model."""
+        cdll = lib()
+        path = os.fsdecode(os.fspath(path))
+        if "\0" in path:
+            raise fail(Status.INVALID_ARGUMENT, "path contains a NUL character")
+        out = ctypes.c_void_p()
+        check(cdll, cdll.swifttok_tokenizer_from_file(os.fsencode(path), ctypes.byref(out)))
+        return cls(_Owned(out.value, cdll.swifttok_tokenizer_free), path)
+
+    @classmethod
+    def from_buffer(cls, data: Union[bytes, bytearray, memoryview]) -> "Tokenizer":
+        """Loads a tokenizer from the bytes of such a file."""
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes, not {type(data).__name__}")
+        data = bytes(data)
+        cdll = lib()
+        out = ctypes.c_void_p()
+        check(cdll, cdll.swifttok_tokenizer_from_bytes(data, len(data), ctypes.byref(out)))
+        return cls(_Owned(out.value, cdll.swifttok_tokenizer_free), data)
+
+    @classmethod
+    def from_str(cls, json_text: str) -> "Tokenizer":
+        """Loads a tokenizer from the text of a tokenizer.json."""
+        return cls.from_buffer(_utf8(json_text, "json"))
+
+    # -- vocabulary ---------------------------------------------------------------------------
+
+    def get_vocab_size(self, with_added_tokens: bool = True) -> int:
+        """Vocabulary size including added tokens."""
+        if not with_added_tokens:
+            raise fail(Status.UNSUPPORTED, "swifttok reports the vocabulary size with added tokens only")
+        return self._lib.swifttok_vocab_size(self._handle.ptr)
+
+    def token_to_id(self, token: str) -> Optional[int]:
+        """The id of a token, or None when it is not in the vocabulary."""
+        h = self._handle
+        data = _utf8(token, "token")
+        out = ctypes.c_uint32()
+        status = self._lib.swifttok_token_to_id(h.ptr, data, len(data), ctypes.byref(out))
+        if status == Status.OUT_OF_RANGE:
+            return None
+        check(self._lib, status)
+        return out.value
+
+    def id_to_token(self, id: int) -> Optional[str]:
+        """The token of an id, or None when no token has it."""
+        h = self._handle
+        id = _u32(id, "id")
+        buf = ctypes.create_string_buffer(64)
+        length = ctypes.c_size_t()
+        status = self._lib.swifttok_id_to_token(h.ptr, id, buf, 64, ctypes.byref(length))
+        if status == Status.BUFFER_TOO_SMALL:
+            buf = ctypes.create_string_buffer(length.value)
+            status = self._lib.swifttok_id_to_token(h.ptr, id, buf, length.value, ctypes.byref(length))
+        if status == Status.OUT_OF_RANGE:
+            return None
+        check(self._lib, status)
+        return buf.raw[: length.value].decode("utf-8")
+
+    # -- truncation and padding ---------------------------------------------------------------
+
+    def _current_settings(self) -> Tuple[Optional[dict], Optional[dict]]:
+        if self._settings is None:
+            self._settings = _file_settings(self._source)
+        return self._settings
+
+    @property
+    def truncation(self) -> Optional[dict]:
+        """The truncation settings (as tokenizers reports them), or None."""
+        with self._settings_lock:
+            t = self._current_settings()[0]
+        return dict(t) if t else None
+
+    @property
+    def padding(self) -> Optional[dict]:
+        """The padding settings (as tokenizers reports them), or None."""
+        with self._settings_lock:
+            p = self._current_settings()[1]
+        return dict(p) if p else None
+
+    def _configure(self, truncation: Optional[dict], padding: Optional[dict]) -> None:
+        """Replaces the handle by one with these settings (swifttok_tokenizer_configure)."""
+        tr = pd = None
+        if truncation is not None:
+            tr = _native.Truncation(
+                max_length=truncation["max_length"], stride=truncation["stride"],
+                strategy=_STRATEGIES[truncation["strategy"]], direction=_DIRECTIONS[truncation["direction"]])
+        token_bytes = None
+        if padding is not None:
+            token_bytes = _utf8(padding["pad_token"], "pad_token")
+            if b"\0" in token_bytes:
+                raise fail(Status.INVALID_ARGUMENT, "pad_token contains a NUL character")
+            pd = _native.Padding(
+                length=padding["length"] or 0, pad_to_multiple_of=padding["pad_to_multiple_of"] or 0,
+                direction=_DIRECTIONS[padding["direction"]], pad_id=padding["pad_id"],
+                pad_type_id=padding["pad_type_id"], pad_token=token_bytes)
+        out = ctypes.c_void_p()
+        check(self._lib, self._lib.swifttok_tokenizer_configure(
+            self._base.ptr, ctypes.byref(tr) if tr is not None else None,
+            ctypes.byref(pd) if pd is not None else None, ctypes.byref(out)))
+        self._handle = _Owned(out.value, self._lib.swifttok_tokenizer_free)
+        self._settings = (truncation, padding)
+
+    def enable_truncation(self, max_length: int, stride: int = 0, strategy: str = "longest_first",
+                          direction: str = "right") -> None:
+        """Truncates encodings to max_length tokens (overflow goes to Encoding.overflowing)."""
+        if strategy not in _STRATEGIES:
+            raise fail(Status.INVALID_ARGUMENT, f"unknown truncation strategy {strategy!r}; use one of {sorted(_STRATEGIES)}")
+        if direction not in _DIRECTIONS:
+            raise fail(Status.INVALID_ARGUMENT, f"unknown truncation direction {direction!r}; use 'left' or 'right'")
+        settings = {"max_length": _size(max_length, "max_length"), "stride": _size(stride, "stride"),
+                    "strategy": strategy, "direction": direction}
+        with self._settings_lock:
+            self._configure(settings, self._current_settings()[1])
+
+    def no_truncation(self) -> None:
+        """Disables truncation (including truncation the file carried)."""
+        with self._settings_lock:
+            self._configure(None, self._current_settings()[1])
+
+    def enable_padding(self, direction: str = "right", pad_id: int = 0, pad_type_id: int = 0,
+                       pad_token: str = "[PAD]", length: Optional[int] = None,
+                       pad_to_multiple_of: Optional[int] = None) -> None:
+        """Pads encodings to `length`, or to the longest of a batch when length is None."""
+        if direction not in _DIRECTIONS:
+            raise fail(Status.INVALID_ARGUMENT, f"unknown padding direction {direction!r}; use 'left' or 'right'")
+        if not isinstance(pad_token, str):
+            raise TypeError(f"pad_token must be str, not {type(pad_token).__name__}")
+        if length is not None and _size(length, "length") == 0:
+            raise fail(Status.INVALID_ARGUMENT, "length must be positive (None pads to the longest of a batch)")
+        settings = {
+            "length": None if length is None else _size(length, "length"),
+            "pad_to_multiple_of": None if pad_to_multiple_of is None else _size(pad_to_multiple_of, "pad_to_multiple_of"),
+            "pad_id": _u32(pad_id, "pad_id"), "pad_token": pad_token,
+            "pad_type_id": _u32(pad_type_id, "pad_type_id"), "direction": direction,
+        }
+        with self._settings_lock:
+            self._configure(self._current_settings()[0], settings)
+
+    def no_padding(self) -> None:
+        """Disables padding (including padding the file carried)."""
+        with self._settings_lock:
+            self._configure(self._current_settings()[0], None)
+
+    def _batch_padding(self) -> Optional[dict]:
+        """Padding to the longest of a batch, which single-input C calls cannot do alone."""
+        with self._settings_lock:
+            p = self._current_settings()[1]
+        return p if p is not None and p["length"] is None else None
+
+    # -- encoding -----------------------------------------------------------------------------
+
+    def encode(self, sequence: TextInput, pair: Optional[TextInput] = None, is_pretokenized: bool = False,
+               add_special_tokens: bool = True) -> Encoding:
+        """Encodes a text (and an optional pair) into an Encoding; offsets are in characters."""
+        if is_pretokenized:
+            raise fail(Status.UNSUPPORTED, "pre-tokenized input is not supported")
+        h = self._handle
+        return self._encode(h, sequence, pair, add_special_tokens)
+
+    def _encode(self, h: _Owned, sequence: TextInput, pair: Optional[TextInput], add_special_tokens: bool) -> Encoding:
+        text = _utf8(sequence)
+        second = None if pair is None else _utf8(pair, "pair")
+        flags = CHAR_OFFSETS | (ADD_SPECIAL_TOKENS if add_special_tokens else 0)
+        out = ctypes.c_void_p()
+        # A present but empty pair is still a pair: give it a non-NULL pointer.
+        check(self._lib, self._lib.swifttok_encode(
+            h.ptr, text, len(text), second, 0 if second is None else len(second), flags, ctypes.byref(out)))
+        return Encoding(_Owned(out.value, self._lib.swifttok_encoding_free), out.value)
+
+    def encode_ids(self, text: TextInput, add_special_tokens: bool = True) -> List[int]:
+        """Just the ids of `text` (encode(text).ids without building an Encoding: the fast path)."""
+        h = self._handle
+        data = _utf8(text)
+        flags = ADD_SPECIAL_TOKENS if add_special_tokens else 0
+        count = ctypes.c_size_t()
+        capacity = len(data) // 2 + 16
+        while True:
+            buf = (ctypes.c_uint32 * capacity)()
+            status = self._lib.swifttok_encode_ids(h.ptr, data, len(data), flags, buf, capacity, ctypes.byref(count))
+            if status != Status.BUFFER_TOO_SMALL:
+                break
+            capacity = count.value
+        check(self._lib, status)
+        return memoryview(buf).cast("B").cast("I")[: count.value].tolist()
+
+    def count_tokens(self, text: TextInput, add_special_tokens: bool = True) -> int:
+        """Number of tokens `text` encodes to (len(encode(text, add_special_tokens=...)))."""
+        h = self._handle
+        data = _utf8(text)
+        out = ctypes.c_size_t()
+        flags = ADD_SPECIAL_TOKENS if add_special_tokens else 0
+        check(self._lib, self._lib.swifttok_count_tokens(h.ptr, data, len(data), flags, ctypes.byref(out)))
+        return out.value
+
+    def count_tokens_up_to(self, text: TextInput, limit: int, add_special_tokens: bool = True) -> TokenBudget:
+        """Counts tokens up to `limit`: how many (at most limit) and where the first of them end."""
+        h = self._handle
+        data = _utf8(text)
+        limit = _size(limit, "limit")
+        count, byte_end = ctypes.c_size_t(), ctypes.c_size_t()
+        flags = ADD_SPECIAL_TOKENS if add_special_tokens else 0
+        check(self._lib, self._lib.swifttok_count_tokens_up_to(
+            h.ptr, data, len(data), flags, limit, ctypes.byref(count), ctypes.byref(byte_end)))
+        end = byte_end.value
+        if isinstance(text, str):
+            # A token may end inside a character (byte-level BPE): count whole characters only.
+            end = len(text) if end >= len(data) else len(data[:end].decode("utf-8", "ignore"))
+        return TokenBudget(count.value, end, byte_end.value)
+
+    def _encode_batch_raw(self, h: _Owned, texts: Sequence[bytes], add_special_tokens: bool,
+                          num_threads: int) -> _Owned:
+        n = len(texts)
+        pointers = (ctypes.c_char_p * n)(*texts)
+        lengths = (ctypes.c_size_t * n)(*map(len, texts))
+        flags = ADD_SPECIAL_TOKENS if add_special_tokens else 0
+        out = ctypes.c_void_p()
+        check(self._lib, self._lib.swifttok_encode_batch(h.ptr, pointers, lengths, n, flags, num_threads, ctypes.byref(out)))
+        return _Owned(out.value, self._lib.swifttok_batch_free)
+
+    def _batch_views(self, batch: _Owned) -> Tuple[Optional[int], int, Optional[int], int]:
+        total = ctypes.c_size_t()
+        ids = self._lib.swifttok_batch_ids(batch.ptr, ctypes.byref(total))
+        return ids, total.value, self._lib.swifttok_batch_starts(batch.ptr), self._lib.swifttok_batch_count(batch.ptr)
+
+    def encode_batch(self, input: Sequence[Union[TextInput, Tuple[TextInput, TextInput]]], is_pretokenized: bool = False,
+                     add_special_tokens: bool = True, *, num_threads: int = 0, return_encodings: bool = False,
+                     return_numpy: bool = False) -> Any:
+        """Encodes many texts on num_threads threads (0 = all cores) in one C call and returns a
+        list of id lists; return_encodings=True gives Encodings (pairs allowed), return_numpy=True
+        a FlatBatch of numpy arrays."""
+        if is_pretokenized:
+            raise fail(Status.UNSUPPORTED, "pre-tokenized input is not supported")
+        num_threads = _size(num_threads, "num_threads")
+        h = self._handle
+        items = list(input)
+        if return_encodings:
+            return self._encode_batch_encodings(h, items, add_special_tokens)
+        if any(isinstance(t, (tuple, list)) for t in items):
+            raise fail(Status.UNSUPPORTED, "pairs in encode_batch need return_encodings=True")
+        texts = [_utf8(t, f"input[{i}]") for i, t in enumerate(items)]
+        pad = self._batch_padding()
+        if return_numpy:
+            if pad is None:
+                return self._flat_numpy(h, texts, add_special_tokens, num_threads)
+            lists = self._id_lists(h, texts, add_special_tokens, num_threads)
+            self._pad_id_lists(lists, pad)
+            np = _numpy()
+            offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+            np.cumsum([len(x) for x in lists], out=offsets[1:])
+            return FlatBatch(np.fromiter((i for x in lists for i in x), dtype=np.uint32, count=int(offsets[-1])), offsets)
+        lists = self._id_lists(h, texts, add_special_tokens, num_threads)
+        if pad is not None:
+            self._pad_id_lists(lists, pad)
+        return lists
+
+    def _id_lists(self, h: _Owned, texts: List[bytes], add_special_tokens: bool, num_threads: int) -> List[List[int]]:
+        if not texts:
+            return []
+        batch = self._encode_batch_raw(h, texts, add_special_tokens, num_threads)
+        ids, total, starts_addr, count = self._batch_views(batch)
+        flat = _list(ids, ctypes.c_uint32, "I", total)
+        starts = _list(starts_addr, ctypes.c_size_t, _SIZE_FORMAT, count + 1)
+        return [flat[starts[i]:starts[i + 1]] for i in range(count)]
+
+    def _flat_numpy(self, h: _Owned, texts: List[bytes], add_special_tokens: bool, num_threads: int) -> FlatBatch:
+        np = _numpy()
+        if not texts:
+            return FlatBatch(np.zeros(0, dtype=np.uint32), np.zeros(1, dtype=np.int64))
+        batch = self._encode_batch_raw(h, texts, add_special_tokens, num_threads)
+        ids, total, starts_addr, count = self._batch_views(batch)
+        # Views of the batch's borrowed arrays, copied before the batch is freed.
+        flat = np.frombuffer((ctypes.c_uint32 * total).from_address(ids), dtype=np.uint32).copy() \
+            if total and ids else np.zeros(0, dtype=np.uint32)
+        offsets = np.frombuffer((ctypes.c_size_t * (count + 1)).from_address(starts_addr), dtype=np.uintp).astype(np.int64)
+        del batch
+        return FlatBatch(flat, offsets)
+
+    @staticmethod
+    def _pad_id_lists(lists: List[List[int]], pad: dict) -> None:
+        target = max((len(x) for x in lists), default=0)
+        multiple = pad["pad_to_multiple_of"]
+        if multiple and target % multiple:
+            target += multiple - target % multiple
+        left = pad["direction"] == "left"
+        for i, ids in enumerate(lists):
+            extra = target - len(ids)
+            if extra > 0:
+                lists[i] = [pad["pad_id"]] * extra + ids if left else ids + [pad["pad_id"]] * extra
+
+    def _encode_batch_encodings(self, h: _Owned, items: List[Any], add_special_tokens: bool) -> List[Encoding]:
+        encodings = []
+        for i, item in enumerate(items):
+            if isinstance(item, (tuple, list)):
+                if len(item) != 2:
+                    raise fail(Status.INVALID_ARGUMENT, f"input[{i}] must be a text or a (text, pair) tuple")
+                encodings.append(self._encode(h, item[0], item[1], add_special_tokens))
+            else:
+                encodings.append(self._encode(h, item, None, add_special_tokens))
+        pad = self._batch_padding()
+        if pad is not None and encodings:
+            target = max(len(e) for e in encodings)
+            multiple = pad["pad_to_multiple_of"]
+            if multiple and target % multiple:
+                target += multiple - target % multiple
+            for e in encodings:
+                if len(e) < target or e.overflowing:
+                    e._pad(target, pad["pad_id"], pad["pad_type_id"], pad["pad_token"], pad["direction"] == "left")
+        return encodings
+
+    def encode_batch_numpy(self, input: Sequence[TextInput], add_special_tokens: bool = True,
+                           num_threads: int = 0) -> FlatBatch:
+        """encode_batch(..., return_numpy=True): flat uint32 ids and int64 row offsets."""
+        return self.encode_batch(input, add_special_tokens=add_special_tokens, num_threads=num_threads, return_numpy=True)
+
+    # -- decoding -----------------------------------------------------------------------------
+
+    def decode(self, ids: Iterable[int], skip_special_tokens: bool = True) -> str:
+        """The text of token ids (unknown ids are skipped, as in tokenizers)."""
+        h = self._handle
+        arr = _id_array(ids)
+        n = len(arr)
+        address = arr.buffer_info()[0] if n else None
+        length = ctypes.c_size_t()
+        capacity = 8 * n + 64
+        while True:
+            buf = ctypes.create_string_buffer(capacity)
+            status = self._lib.swifttok_decode(h.ptr, address, n, 1 if skip_special_tokens else 0, buf, capacity,
+                                               ctypes.byref(length))
+            if status != Status.BUFFER_TOO_SMALL:
+                break
+            capacity = length.value
+        check(self._lib, status)
+        return buf.raw[: length.value].decode("utf-8")
+
+    def decode_batch(self, sequences: Iterable[Iterable[int]], skip_special_tokens: bool = True, *,
+                     num_threads: int = 0) -> List[str]:
+        """decode() of many id lists in one C call, on num_threads threads (0 = all cores)."""
+        num_threads = _size(num_threads, "num_threads")
+        h = self._handle
+        arrays = [_id_array(s, f"sequences[{i}]") for i, s in enumerate(sequences)]
+        n = len(arrays)
+        if n == 0:
+            return []
+        pointers = (ctypes.c_void_p * n)(*(a.buffer_info()[0] if len(a) else None for a in arrays))
+        counts = (ctypes.c_size_t * n)(*map(len, arrays))
+        out = ctypes.c_void_p()
+        check(self._lib, self._lib.swifttok_decode_batch(h.ptr, pointers, counts, n, 1 if skip_special_tokens else 0,
+                                                         num_threads, ctypes.byref(out)))
+        texts = _Owned(out.value, self._lib.swifttok_texts_free)
+        length = ctypes.c_size_t()
+        result = []
+        for i in range(self._lib.swifttok_texts_count(texts.ptr)):
+            p = self._lib.swifttok_texts_get(texts.ptr, i, ctypes.byref(length))
+            result.append(ctypes.string_at(p, length.value).decode("utf-8") if p and length.value else "")
+        return result
+
+    def decode_stream(self, skip_special_tokens: bool = False) -> "DecodeStream":
+        """A DecodeStream bound to this tokenizer (step(id) then needs no tokenizer)."""
+        return DecodeStream(skip_special_tokens=skip_special_tokens, tokenizer=self)
+
+
+class DecodeStream:
+    """Incremental decoding for generation, like tokenizers.decoders.DecodeStream: step() returns
+    the newly completed text, or None while a character is incomplete. Use one stream per thread.
+
+    Single-id steps run in swifttok_decode_stream_step. The C stream cannot start from prefilled
+    ids or take several ids in one step, so a stream created with `ids` (or whose first step is a
+    list) follows tokenizers' step algorithm here, over Tokenizer.decode (exact as decode is)."""
+
+    def __init__(self, ids: Optional[Iterable[int]] = None, skip_special_tokens: bool = False, *,
+                 tokenizer: Optional[Tokenizer] = None):
+        self._skip = bool(skip_special_tokens)
+        self._tokenizer: Optional[Tokenizer] = tokenizer
+        self._stream: Optional[_Owned] = None
+        # Python mode state (tokenizers' names): the id window, its decoded prefix, and where
+        # the prefix's ids end in the window.
+        self._ids: Optional[List[int]] = None if ids is None else list(_id_array(ids))
+        self._prefix = ""
+        self._prefix_index = 0
+        self._buffer = ctypes.create_string_buffer(256)
+        self._length = ctypes.c_size_t()
+        self._lock = threading.Lock()
+
+    def step(self, *args: Any) -> Optional[str]:
+        """step(tokenizer, id) as in tokenizers, or step(id) on a stream bound to a tokenizer;
+        `id` may be a list of ids in a stream that began with ids= or with a list."""
+        if len(args) == 2:
+            tokenizer, id = args
+            if not isinstance(tokenizer, Tokenizer):
+                raise TypeError(f"step(tokenizer, id) needs a swifttok.Tokenizer, not {type(tokenizer).__name__}")
+        elif len(args) == 1:
+            tokenizer, id = None, args[0]
+        else:
+            raise TypeError("step takes (tokenizer, id) or (id)")
+        many = not isinstance(id, int) or isinstance(id, bool)
+        new_ids = list(_id_array(id, "id")) if many else [_u32(id, "id")]
+        with self._lock:
+            if self._tokenizer is None:
+                if tokenizer is None:
+                    raise fail(Status.INVALID_ARGUMENT, "this stream has no tokenizer: call step(tokenizer, id)")
+                self._tokenizer = tokenizer
+            elif tokenizer is not None and tokenizer is not self._tokenizer:
+                raise fail(Status.INVALID_ARGUMENT, "a DecodeStream must be used with one tokenizer")
+            if self._stream is None and (self._ids is not None or many):
+                if self._ids is None:
+                    self._ids = []
+                return self._python_step(new_ids)
+            if many:
+                raise fail(Status.UNSUPPORTED, "a list of ids needs a stream that began with ids= or with a list")
+            if self._stream is None:
+                self._open()
+            return self._native_step(new_ids[0])
+
+    def _open(self) -> None:
+        t = self._tokenizer
+        assert t is not None
+        out = ctypes.c_void_p()
+        check(t._lib, t._lib.swifttok_decode_stream_new(t._handle.ptr, 1 if self._skip else 0, ctypes.byref(out)))
+        self._stream = _Owned(out.value, t._lib.swifttok_decode_stream_free)
+
+    def _native_step(self, id: int) -> Optional[str]:
+        cdll = self._tokenizer._lib  # type: ignore[union-attr]
+        assert self._stream is not None
+        status = cdll.swifttok_decode_stream_step(self._stream.ptr, id, self._buffer, len(self._buffer),
+                                                  ctypes.byref(self._length))
+        if status == Status.BUFFER_TOO_SMALL:
+            # The stream kept the text; the same id again fetches it without feeding it twice.
+            self._buffer = ctypes.create_string_buffer(self._length.value)
+            status = cdll.swifttok_decode_stream_step(self._stream.ptr, id, self._buffer, len(self._buffer),
+                                                      ctypes.byref(self._length))
+        check(cdll, status)
+        n = self._length.value
+        return self._buffer.raw[:n].decode("utf-8") if n else None
+
+    def _python_step(self, new_ids: List[int]) -> Optional[str]:
+        decode = self._tokenizer.decode  # type: ignore[union-attr]
+        ids = self._ids
+        assert ids is not None
+        # Prefilled ids become the prefix once they decode to whole characters.
+        if not self._prefix and ids:
+            prefix = decode(ids, self._skip)
+            if not prefix.endswith("\ufffd"):
+                self._prefix, self._prefix_index = prefix, len(ids)
+        ids.extend(new_ids)
+        text = decode(ids, self._skip)
+        # tokenizers compares UTF-8 lengths and waits while the text ends in U+FFFD.
+        if len(text.encode("utf-8")) <= len(self._prefix.encode("utf-8")) or text.endswith("\ufffd"):
+            return None
+        if not text.startswith(self._prefix):
+            raise fail(Status.ENCODING, f"decode stream: text {text!r} does not start with the previous {self._prefix!r}")
+        new_text = text[len(self._prefix):]
+        next_index = len(ids) - self._prefix_index
+        del ids[: self._prefix_index]
+        self._prefix = decode(ids, self._skip)
+        self._prefix_index = next_index
+        return new_text
