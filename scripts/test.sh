@@ -41,6 +41,9 @@ oracle() {
 }
 run_suite "oracle" oracle ${PYTEST_ARGS:-}
 
+# The C library through the Python package (ctypes), against tokenizers/tiktoken.
+run_suite "python" bash "$ROOT/scripts/test-python.sh" -q -p no:cacheprovider
+
 # Throughput smoke run (informational, never fails the run): on in CI, SWIFTTOK_BENCH=0 turns it off.
 if [[ "${SWIFTTOK_BENCH:-${CI:-0}}" == 1 || "${SWIFTTOK_BENCH:-${CI:-}}" == true ]]; then
     say "== bench (quick, informational)"
@@ -48,7 +51,7 @@ if [[ "${SWIFTTOK_BENCH:-${CI:-0}}" == 1 || "${SWIFTTOK_BENCH:-${CI:-}}" == true
 fi
 
 passed=0; failed=0
-for s in "swift build" "swift test" "oracle"; do
+for s in "swift build" "swift test" "oracle" "python"; do
     [[ ${RESULT[$s]} == passed ]] && ((passed++)) || ((failed++))
 done
 say "summary ($((SECONDS - START)) s):"
