@@ -1,7 +1,7 @@
 /*
  * test_capi.c: tests of swifttok's C ABI (include/swifttok.h) through libswifttok.so.
  *
- *   test_capi [--shared DIR] [--expected FILE] [--rounds N] [section ...]
+ *   test_capi [--shared DIR] [--expected FILE] [--rounds N] [--limit TEXTS] [--only gpt2,bert,cl100k] [section ...]
  *
  * Sections: misuse, risky, parity, concurrency (default: all). "parity" and the real-vocabulary
  * part of "concurrency" need the shared folder (DIR/vocab/...) and the expected-ids file written by
@@ -908,9 +908,11 @@ static void risky_huge_counts(void) {
     size_t n;
     EXPECT_STATUS(swifttok_encode_batch(g_risky_tokenizer, NULL, NULL, SIZE_MAX, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
     CHECK(b == NULL);
+    if (b != (swifttok_batch *)POISON) swifttok_batch_free(b);
     EXPECT_STATUS(swifttok_decode_batch(g_risky_tokenizer, NULL, NULL, SIZE_MAX, 0, 0, &texts),
                   SWIFTTOK_ERROR_NULL_ARGUMENT);
     CHECK(texts == NULL);
+    if (texts != (swifttok_texts *)POISON) swifttok_texts_free(texts);
     EXPECT_STATUS(swifttok_decode(g_risky_tokenizer, NULL, SIZE_MAX, 0, buf, sizeof buf, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
 }
 
@@ -1005,7 +1007,8 @@ struct record {
 };
 
 static struct record *g_records;
-static size_t g_nrecords;
+static size_t g_nrecords;      /* parsed */
+static size_t g_nrecords_used; /* tested (--limit) */
 
 static int hexval(int c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -1221,12 +1224,12 @@ static void parity_one(int k, swifttok_tokenizer *t) {
     struct tally round = {"decode round trip", 0}, stream = {"decode stream vs swifttok_decode", 0};
     struct tally decb = {"swifttok_decode_batch", 0};
     size_t i;
-    const char **texts = (const char **)xmalloc(g_nrecords * sizeof(char *));
-    size_t *lengths = (size_t *)xmalloc(g_nrecords * sizeof(size_t));
-    const uint32_t **lists = (const uint32_t **)xmalloc(g_nrecords * sizeof(uint32_t *));
-    size_t *counts = (size_t *)xmalloc(g_nrecords * sizeof(size_t));
+    const char **texts = (const char **)xmalloc(g_nrecords_used * sizeof(char *));
+    size_t *lengths = (size_t *)xmalloc(g_nrecords_used * sizeof(size_t));
+    const uint32_t **lists = (const uint32_t **)xmalloc(g_nrecords_used * sizeof(uint32_t *));
+    size_t *counts = (size_t *)xmalloc(g_nrecords_used * sizeof(size_t));
 
-    for (i = 0; i < g_nrecords; i++) {
+    for (i = 0; i < g_nrecords_used; i++) {
         struct record *r = &g_records[i];
         swifttok_encoding *e = NULL;
         swifttok_status s;
@@ -1336,16 +1339,16 @@ static void parity_one(int k, swifttok_tokenizer *t) {
         size_t threads;
         for (threads = 1; threads <= 2; threads++) {
             swifttok_batch *b = NULL;
-            swifttok_status s = swifttok_encode_batch(t, texts, lengths, g_nrecords, sp->flags, threads, &b);
-            if (s != SWIFTTOK_OK || swifttok_batch_count(b) != g_nrecords) {
+            swifttok_status s = swifttok_encode_batch(t, texts, lengths, g_nrecords_used, sp->flags, threads, &b);
+            if (s != SWIFTTOK_OK || swifttok_batch_count(b) != g_nrecords_used) {
                 tally_bad(&batch, 0);
                 printf("    batch status %d: %s\n", (int)s, s ? swifttok_last_error() : "");
             } else {
                 size_t total = 0;
                 const uint32_t *flat = swifttok_batch_ids(b, &total);
                 const size_t *starts = swifttok_batch_starts(b);
-                CHECK(starts[g_nrecords] == total);
-                for (i = 0; i < g_nrecords; i++) {
+                CHECK(starts[g_nrecords_used] == total);
+                for (i = 0; i < g_nrecords_used; i++) {
                     if (!g_records[i].have[k]) continue;
                     if (!bytes_equal(flat + starts[i], (starts[i + 1] - starts[i]) * 4, g_records[i].ids[k],
                                      g_records[i].nids[k] * 4)) {
@@ -1358,11 +1361,11 @@ static void parity_one(int k, swifttok_tokenizer *t) {
     }
     {
         swifttok_texts *out = NULL;
-        swifttok_status s = swifttok_decode_batch(t, lists, counts, g_nrecords, 1, 2, &out);
-        if (s != SWIFTTOK_OK || swifttok_texts_count(out) != g_nrecords) {
+        swifttok_status s = swifttok_decode_batch(t, lists, counts, g_nrecords_used, 1, 2, &out);
+        if (s != SWIFTTOK_OK || swifttok_texts_count(out) != g_nrecords_used) {
             tally_bad(&decb, 0);
         } else {
-            for (i = 0; i < g_nrecords; i++) {
+            for (i = 0; i < g_nrecords_used; i++) {
                 size_t n = 0;
                 const char *d = swifttok_texts_get(out, i, &n);
                 if (g_records[i].have[k] && (d == NULL || !bytes_equal(d, n, g_records[i].dec[k], g_records[i].declen[k]))) {
@@ -1391,6 +1394,21 @@ static void parity_one(int k, swifttok_tokenizer *t) {
 static const char *g_shared;
 static const char *g_expected;
 static int g_rounds = 3;
+static size_t g_limit = (size_t)-1; /* use only the first N texts (slow tools such as valgrind) */
+static const char *g_only;           /* comma-separated tokenizer names, NULL = all */
+
+static int selected(int k) {
+    const char *p = g_only;
+    size_t n = strlen(specs[k].name);
+    if (p == NULL) return 1;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, specs[k].name, n) == 0) return 1;
+        p += len + (end ? 1 : 0);
+    }
+    return 0;
+}
 
 static swifttok_tokenizer *load_spec(int k) {
     char path[4096];
@@ -1426,6 +1444,7 @@ static int have_parity_data(const char *section) {
         g_failed++;
         return 0;
     }
+    g_nrecords_used = g_nrecords > g_limit ? g_limit : g_nrecords;
     return 1;
 }
 
@@ -1438,9 +1457,11 @@ static void section_parity(void) {
         g_skipped++;
         return;
     }
-    printf("   %lu texts\n", (unsigned long)g_nrecords);
+    printf("   %lu texts\n", (unsigned long)g_nrecords_used);
     for (k = 0; k < N_TOK; k++) {
-        swifttok_tokenizer *t = load_spec(k);
+        swifttok_tokenizer *t;
+        if (!selected(k)) continue;
+        t = load_spec(k);
         if (t == NULL) continue;
         parity_one(k, t);
         swifttok_tokenizer_free(t);
@@ -1618,17 +1639,18 @@ static void section_concurrency(void) {
         return;
     }
     {
-        const char **all = (const char **)xmalloc(g_nrecords * sizeof(char *));
-        size_t *lens = (size_t *)xmalloc(g_nrecords * sizeof(size_t));
+        const char **all = (const char **)xmalloc(g_nrecords_used * sizeof(char *));
+        size_t *lens = (size_t *)xmalloc(g_nrecords_used * sizeof(size_t));
         int k;
-        for (i = 0; i < g_nrecords; i++) {
+        for (i = 0; i < g_nrecords_used; i++) {
             all[i] = g_records[i].text;
             lens[i] = g_records[i].len;
         }
         for (k = 0; k < N_TOK; k += 2) { /* gpt2 and cl100k */
+            if (!selected(k)) continue;
             t = load_spec(k);
             if (t == NULL) continue;
-            run_concurrency(specs[k].name, t, all, lens, g_nrecords);
+            run_concurrency(specs[k].name, t, all, lens, g_nrecords_used);
             swifttok_tokenizer_free(t);
         }
         free(all);
@@ -1657,11 +1679,17 @@ int main(int argc, char **argv) {
             g_shared = argv[i + 1];
         } else if (strcmp(argv[i], "--expected") == 0 && i + 1 < argc) {
             g_expected = argv[i + 1];
+        } else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
+            g_limit = (size_t)strtoul(argv[i + 1], NULL, 10);
+            if (g_limit < 1) g_limit = 1;
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            g_only = argv[i + 1];
         } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
             g_rounds = atoi(argv[i + 1]);
             if (g_rounds < 1) g_rounds = 1;
         } else {
-            fprintf(stderr, "usage: %s [--shared DIR] [--expected FILE] [--rounds N] [misuse|risky|parity|concurrency ...]\n",
+            fprintf(stderr, "usage: %s [--shared DIR] [--expected FILE] [--rounds N] [--limit TEXTS] [--only gpt2,bert,cl100k]\n"
+                    "          [misuse|risky|parity|concurrency ...]\n",
                     argv[0]);
             return 2;
         }
