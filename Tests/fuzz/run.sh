@@ -61,7 +61,8 @@ for target in "${TARGETS[@]}"; do
          -print_final_stats=1 -artifact_prefix="$HERE/regressions/$target-" "$work" "$seeds")
     ((${JOBS:-1} > 1)) && run+=(-jobs="$JOBS" -workers="$JOBS")
     echo "[fuzz] \$ ${run[*]}"
-    "${run[@]}" 2>&1 | grep -vE '^#[0-9]+.*(NEW|REDUCE|pulse)' || true
+    # Progress lines are dropped; the status is libFuzzer's (first element of the pipeline).
+    "${run[@]}" 2>&1 | grep -vE '^#[0-9]+.*(NEW|REDUCE|pulse)'
     rc=${PIPESTATUS[0]}
     if ((rc != 0)); then
         echo "[fuzz] $target FAILED (exit $rc); reproducers in $HERE/regressions"
