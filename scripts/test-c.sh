@@ -137,7 +137,8 @@ fi
 
 passed=0; failed=0
 for s in "${ORDER[@]}"; do
-    [[ ${RESULT[$s]} == passed ]] && ((passed++)) || ((failed++))
+    # Not `&& ((passed++)) || ((failed++))`: ((passed++)) is false when passed was 0.
+    if [[ ${RESULT[$s]} == passed ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 say "summary ($((SECONDS - START)) s):"
 printf '%s' "$TIMES"
