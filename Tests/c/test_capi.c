@@ -1,0 +1,1706 @@
+/*
+ * test_capi.c: tests of swifttok's C ABI (include/swifttok.h) through libswifttok.so.
+ *
+ *   test_capi [--shared DIR] [--expected FILE] [--rounds N] [--limit TEXTS] [--only gpt2,bert,cl100k] [section ...]
+ *
+ * Sections: misuse, risky, parity, concurrency (default: all). "parity" and the real-vocabulary
+ * part of "concurrency" need the shared folder (DIR/vocab/...) and the expected-ids file written by
+ * Tests/c/make_expected.py from the reference libraries; without them they are skipped (reported,
+ * never counted as passed). "risky" runs each case in a forked child so a crash in the library is
+ * reported as a failure instead of ending the run.
+ *
+ * Prints "N passed, M failed" last; exits 1 on any failure.
+ *
+ * C99: compiles with -std=c99 -Wall -Wextra -Werror -pedantic under gcc and clang.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "swifttok.h"
+
+/* ---------------------------------------------------------------------------------------------
+ * Checks
+ * ------------------------------------------------------------------------------------------- */
+
+static int g_passed;
+static int g_failed;
+
+static void check_at(int ok, const char *file, int line, const char *what) {
+    if (ok) {
+        g_passed++;
+    } else {
+        g_failed++;
+        printf("FAIL %s:%d: %s\n", file, line, what);
+        fflush(stdout);
+    }
+}
+
+#define CHECK(cond) check_at((cond) ? 1 : 0, __FILE__, __LINE__, #cond)
+
+/* Checks a status; a failure status must also leave a non-empty swifttok_last_error(). */
+static void status_at(swifttok_status got, swifttok_status want, const char *file, int line, const char *expr) {
+    const char *message = swifttok_last_error();
+    int ok = got == want;
+    if (ok && want != SWIFTTOK_OK && (message == NULL || message[0] == '\0')) {
+        printf("FAIL %s:%d: %s: status %d as expected but swifttok_last_error() is empty\n", file, line, expr, (int)got);
+        ok = 0;
+    } else if (!ok) {
+        printf("FAIL %s:%d: %s: got %d (%s), want %d (%s); last error: %s\n", file, line, expr, (int)got,
+               swifttok_status_string(got), (int)want, swifttok_status_string(want), message ? message : "(NULL)");
+    }
+    if (ok) {
+        g_passed++;
+    } else {
+        g_failed++;
+        fflush(stdout);
+    }
+}
+
+#define EXPECT_STATUS(call, want) status_at((call), (want), __FILE__, __LINE__, #call)
+
+static int bytes_equal(const void *a, size_t alen, const void *b, size_t blen) {
+    return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
+static void print_escaped(const char *label, const char *s, size_t n) {
+    size_t i;
+    printf("    %s (%lu bytes): \"", label, (unsigned long)n);
+    for (i = 0; i < n && i < 160; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') putchar(c);
+        else printf("\\x%02x", c);
+    }
+    printf("%s\"\n", n > 160 ? "..." : "");
+}
+
+static void print_ids(const char *label, const uint32_t *ids, size_t n) {
+    size_t i;
+    printf("    %s (%lu):", label, (unsigned long)n);
+    for (i = 0; i < n && i < 40; i++) printf(" %u", (unsigned)ids[i]);
+    printf("%s\n", n > 40 ? " ..." : "");
+}
+
+static void *xmalloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (p == NULL) {
+        fprintf(stderr, "out of memory\n");
+        exit(2);
+    }
+    return p;
+}
+
+/* A tiny WordLevel tokenizer (loads in tokenizers 0.23.3: Tokenizer.from_str gives hello=1 ","=4
+ * world=2 "!"=3 for "Hello, World!"), so the misuse tests need no vocabulary files. */
+static const char tiny_json[] =
+    "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, \"added_tokens\": [{\"id\": 0, "
+    "\"content\": \"[UNK]\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false, "
+    "\"special\": true}], \"normalizer\": {\"type\": \"Lowercase\"}, \"pre_tokenizer\": {\"type\": \"Whitespace\"}, "
+    "\"post_processor\": null, \"decoder\": null, \"model\": {\"type\": \"WordLevel\", \"vocab\": {\"[UNK]\": 0, "
+    "\"hello\": 1, \"world\": 2, \"!\": 3, \",\": 4, \"h\xc3\xa9llo\": 5}, \"unk_token\": \"[UNK]\"}}";
+
+static swifttok_tokenizer *load_tiny(void) {
+    swifttok_tokenizer *t = NULL;
+    swifttok_status s = swifttok_tokenizer_from_bytes((const uint8_t *)tiny_json, sizeof tiny_json - 1, &t);
+    if (s != SWIFTTOK_OK || t == NULL) {
+        printf("FAIL: the tiny tokenizer does not load: %s: %s\n", swifttok_status_string(s), swifttok_last_error());
+        g_failed++;
+        return NULL;
+    }
+    return t;
+}
+
+/* A non-NULL pointer value the library must overwrite with NULL on failure. */
+#define POISON ((void *)(uintptr_t)0x1)
+
+/* Invalid UTF-8 samples: lone continuation, truncated 2-byte, surrogate, overlong, above U+10FFFF, 0xFF. */
+static const char *const bad_utf8[] = {"\x80", "ab\xc3", "\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80", "x\xffy"};
+#define BAD_UTF8_COUNT (sizeof bad_utf8 / sizeof bad_utf8[0])
+
+/* ---------------------------------------------------------------------------------------------
+ * Misuse: every bad call returns a status and never crashes
+ * ------------------------------------------------------------------------------------------- */
+
+static void test_version_and_status(void) {
+    int code;
+    CHECK(swifttok_version_number() == SWIFTTOK_VERSION_NUMBER);
+    CHECK(swifttok_version_string() != NULL && strcmp(swifttok_version_string(), SWIFTTOK_VERSION_STRING) == 0);
+    for (code = 0; code <= 10; code++) {
+        const char *s = swifttok_status_string((swifttok_status)code);
+        CHECK(s != NULL && s[0] != '\0');
+    }
+    {
+        const int unknown[] = {11, 12, 100, 65535, 0x7fffffff};
+        size_t i;
+        for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+            const char *s = swifttok_status_string((swifttok_status)unknown[i]);
+            CHECK(s != NULL && s[0] != '\0');
+        }
+    }
+}
+
+static void free_null(void) {
+    swifttok_tokenizer_free(NULL);
+    swifttok_encoding_free(NULL);
+    swifttok_batch_free(NULL);
+    swifttok_texts_free(NULL);
+    swifttok_decode_stream_free(NULL);
+    CHECK(1); /* reaching here is the test */
+}
+
+static int write_temp(const char *content, size_t n, char *path_out, size_t path_cap) {
+    const char *dir = getenv("TMPDIR");
+    int fd;
+    FILE *f;
+    snprintf(path_out, path_cap, "%s/swifttok-c-XXXXXX", dir && dir[0] ? dir : "/tmp");
+    fd = mkstemp(path_out);
+    if (fd < 0) return -1;
+    f = fdopen(fd, "wb");
+    if (f == NULL) {
+        close(fd);
+        return -1;
+    }
+    if (n > 0 && fwrite(content, 1, n, f) != n) {
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    return 0;
+}
+
+static void test_loading(void) {
+    swifttok_tokenizer *t = (swifttok_tokenizer *)POISON;
+    char path[512];
+    size_t i;
+
+    EXPECT_STATUS(swifttok_tokenizer_from_file(NULL, &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(t == NULL);
+    EXPECT_STATUS(swifttok_tokenizer_from_file("/nonexistent/swifttok/tokenizer.json", NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    t = (swifttok_tokenizer *)POISON;
+    EXPECT_STATUS(swifttok_tokenizer_from_file("/nonexistent/swifttok/tokenizer.json", &t), SWIFTTOK_ERROR_IO);
+    CHECK(t == NULL);
+    t = (swifttok_tokenizer *)POISON;
+    CHECK(swifttok_tokenizer_from_file("/", &t) != SWIFTTOK_OK && t == NULL); /* a directory */
+
+    t = (swifttok_tokenizer *)POISON;
+    EXPECT_STATUS(swifttok_tokenizer_from_bytes(NULL, 10, &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(t == NULL);
+    EXPECT_STATUS(swifttok_tokenizer_from_bytes((const uint8_t *)tiny_json, sizeof tiny_json - 1, NULL),
+                  SWIFTTOK_ERROR_NULL_ARGUMENT);
+    t = (swifttok_tokenizer *)POISON;
+    CHECK(swifttok_tokenizer_from_bytes(NULL, 0, &t) != SWIFTTOK_OK && t == NULL); /* empty input */
+    CHECK(swifttok_last_error()[0] != '\0');
+
+    {
+        /* Malformed JSON and malformed tokenizer documents. */
+        static const char *const malformed[] = {
+            "{",
+            "{\"model\": 5}",
+            "{}",
+            "{\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": \"zero\"}, \"unk_token\": \"a\"}}",
+            "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}, \"merges\": [\"a b\"]}}",
+            ("{\"version\": \"1.0\", \"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": 0}, \"unk_token\": \"a\"}, "
+             "\"added_tokens\": [{\"id\": \"x\"}]}"),
+            "{\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": 0}, \"unk_token\": \"a\"}, \"normalizer\": 7}",
+        };
+        for (i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+            swifttok_status s;
+            t = (swifttok_tokenizer *)POISON;
+            s = swifttok_tokenizer_from_bytes((const uint8_t *)malformed[i], strlen(malformed[i]), &t);
+            if (s != SWIFTTOK_ERROR_MALFORMED || t != NULL) {
+                printf("    malformed input %lu: %s\n", (unsigned long)i, malformed[i]);
+            }
+            EXPECT_STATUS(s, SWIFTTOK_ERROR_MALFORMED);
+            CHECK(t == NULL);
+            if (t != NULL && t != (swifttok_tokenizer *)POISON) swifttok_tokenizer_free(t);
+        }
+    }
+    {
+        /* Unknown component types and bytes in no known format are UNSUPPORTED (or MALFORMED), never a
+         * crash or a success. */
+        static const char *const unsupported[] = {
+            "not json at all",
+            "[1, 2, 3]",
+            "\n",
+            "{\"model\": {\"type\": \"NoSuchModel\"}}",
+            ("{\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"a\": 0}, \"unk_token\": \"a\"}, "
+             "\"normalizer\": {\"type\": \"NoSuchNormalizer\"}}"),
+        };
+        for (i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++) {
+            swifttok_status s;
+            t = (swifttok_tokenizer *)POISON;
+            s = swifttok_tokenizer_from_bytes((const uint8_t *)unsupported[i], strlen(unsupported[i]), &t);
+            if (s != SWIFTTOK_ERROR_UNSUPPORTED && s != SWIFTTOK_ERROR_MALFORMED) {
+                printf("    unsupported input %lu: status %d (%s)\n", (unsigned long)i, (int)s, swifttok_last_error());
+            }
+            CHECK((s == SWIFTTOK_ERROR_UNSUPPORTED || s == SWIFTTOK_ERROR_MALFORMED) && t == NULL);
+            CHECK(swifttok_last_error()[0] != '\0');
+        }
+    }
+    {
+        /* Every prefix of a valid file is rejected cleanly (truncated downloads). */
+        size_t n = sizeof tiny_json - 1, cut, bad = 0;
+        for (cut = 1; cut < n; cut += 7) {
+            t = (swifttok_tokenizer *)POISON;
+            if (swifttok_tokenizer_from_bytes((const uint8_t *)tiny_json, cut, &t) == SWIFTTOK_OK || t != NULL) {
+                if (bad++ == 0) printf("    prefix of %lu bytes was accepted\n", (unsigned long)cut);
+                if (t != NULL && t != (swifttok_tokenizer *)POISON) swifttok_tokenizer_free(t);
+            }
+        }
+        CHECK(bad == 0);
+    }
+    {
+        /* Invalid UTF-8 inside the JSON text, and random binary bytes. */
+        char doc[sizeof tiny_json];
+        uint8_t noise[512];
+        uint32_t x = 12345;
+        memcpy(doc, tiny_json, sizeof tiny_json);
+        doc[strstr(doc, "hello") - doc] = (char)0xff;
+        t = (swifttok_tokenizer *)POISON;
+        CHECK(swifttok_tokenizer_from_bytes((const uint8_t *)doc, sizeof tiny_json - 1, &t) != SWIFTTOK_OK && t == NULL);
+        for (i = 0; i < sizeof noise; i++) {
+            x = x * 1103515245u + 12345u;
+            noise[i] = (uint8_t)(x >> 16);
+        }
+        t = (swifttok_tokenizer *)POISON;
+        CHECK(swifttok_tokenizer_from_bytes(noise, sizeof noise, &t) != SWIFTTOK_OK && t == NULL);
+    }
+    {
+        /* From a file: a valid one loads; an empty and a malformed one fail. */
+        if (write_temp(tiny_json, sizeof tiny_json - 1, path, sizeof path) == 0) {
+            t = NULL;
+            EXPECT_STATUS(swifttok_tokenizer_from_file(path, &t), SWIFTTOK_OK);
+            CHECK(t != NULL && swifttok_vocab_size(t) == 6);
+            swifttok_tokenizer_free(t);
+            remove(path);
+        }
+        if (write_temp("", 0, path, sizeof path) == 0) {
+            t = (swifttok_tokenizer *)POISON;
+            CHECK(swifttok_tokenizer_from_file(path, &t) != SWIFTTOK_OK && t == NULL);
+            remove(path);
+        }
+        if (write_temp("{\"model\": ", 10, path, sizeof path) == 0) {
+            t = (swifttok_tokenizer *)POISON;
+            EXPECT_STATUS(swifttok_tokenizer_from_file(path, &t), SWIFTTOK_ERROR_MALFORMED);
+            CHECK(t == NULL);
+            remove(path);
+        }
+    }
+}
+
+static void test_vocab(swifttok_tokenizer *t) {
+    uint32_t id = 77;
+    char buf[32];
+    size_t n = 99;
+
+    CHECK(swifttok_vocab_size(NULL) == 0);
+    CHECK(swifttok_vocab_size(t) == 6);
+
+    EXPECT_STATUS(swifttok_token_to_id(t, "world", 5, &id), SWIFTTOK_OK);
+    CHECK(id == 2);
+    EXPECT_STATUS(swifttok_token_to_id(t, "h\xc3\xa9llo", 6, &id), SWIFTTOK_OK);
+    CHECK(id == 5);
+    EXPECT_STATUS(swifttok_token_to_id(NULL, "world", 5, &id), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_token_to_id(t, "world", 5, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_token_to_id(t, NULL, 5, &id), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_token_to_id(t, "nope", 4, &id), SWIFTTOK_ERROR_OUT_OF_RANGE);
+    EXPECT_STATUS(swifttok_token_to_id(t, "\xff", 1, &id), SWIFTTOK_ERROR_INVALID_UTF8);
+    CHECK(swifttok_token_to_id(t, NULL, 0, &id) != SWIFTTOK_OK); /* the empty token is not in the vocabulary */
+
+    /* Size query, too small, exact. */
+    EXPECT_STATUS(swifttok_id_to_token(t, 2, NULL, 0, &n), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+    CHECK(n == 5);
+    EXPECT_STATUS(swifttok_id_to_token(t, 2, buf, 4, &n), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+    CHECK(n == 5);
+    n = 0;
+    EXPECT_STATUS(swifttok_id_to_token(t, 2, buf, 5, &n), SWIFTTOK_OK);
+    CHECK(bytes_equal(buf, n, "world", 5));
+    EXPECT_STATUS(swifttok_id_to_token(t, 5, buf, sizeof buf, &n), SWIFTTOK_OK);
+    CHECK(bytes_equal(buf, n, "h\xc3\xa9llo", 6));
+    EXPECT_STATUS(swifttok_id_to_token(t, 6, buf, sizeof buf, &n), SWIFTTOK_ERROR_OUT_OF_RANGE);
+    EXPECT_STATUS(swifttok_id_to_token(t, UINT32_MAX, buf, sizeof buf, &n), SWIFTTOK_ERROR_OUT_OF_RANGE);
+    EXPECT_STATUS(swifttok_id_to_token(NULL, 2, buf, sizeof buf, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_id_to_token(t, 2, buf, sizeof buf, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_id_to_token(t, 2, NULL, 16, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+}
+
+static void test_encode_misuse(swifttok_tokenizer *t) {
+    swifttok_encoding *e = (swifttok_encoding *)POISON;
+    size_t n, i, len;
+    uint32_t ids[16];
+    const char *hello = "Hello, World!";
+    const uint32_t want[] = {1, 4, 2, 3};
+
+    /* The good path first. */
+    EXPECT_STATUS(swifttok_encode(t, hello, strlen(hello), NULL, 0, 0, &e), SWIFTTOK_OK);
+    CHECK(e != NULL && swifttok_encoding_length(e) == 4);
+    if (e != NULL && swifttok_encoding_length(e) == 4) {
+        const swifttok_offset *off = swifttok_encoding_offsets(e);
+        const char *tok;
+        CHECK(memcmp(swifttok_encoding_ids(e), want, sizeof want) == 0);
+        CHECK(off != NULL && off[0].start == 0 && off[0].end == 5 && off[3].start == 12 && off[3].end == 13);
+        CHECK(swifttok_encoding_type_ids(e) != NULL && swifttok_encoding_attention_mask(e) != NULL);
+        CHECK(swifttok_encoding_special_tokens_mask(e) != NULL && swifttok_encoding_word_ids(e) != NULL);
+        CHECK(swifttok_encoding_attention_mask(e)[3] == 1 && swifttok_encoding_word_ids(e)[3] == 3);
+        tok = swifttok_encoding_token(e, 2, &len);
+        CHECK(tok != NULL && bytes_equal(tok, len, "world", 5));
+        len = 99;
+        CHECK(swifttok_encoding_token(e, 4, &len) == NULL && len == 0);
+        len = 99;
+        CHECK(swifttok_encoding_token(e, SIZE_MAX, &len) == NULL && len == 0);
+        CHECK(swifttok_encoding_token(e, 0, NULL) != NULL); /* out_length may be NULL */
+        CHECK(swifttok_encoding_overflowing_count(e) == 0);
+        CHECK(swifttok_encoding_overflowing(e, 0) == NULL);
+        CHECK(swifttok_encoding_overflowing(e, SIZE_MAX) == NULL);
+    }
+    swifttok_encoding_free(e);
+
+    /* Byte offsets vs scalar offsets: "héllo world" has é in 2 bytes. */
+    e = NULL;
+    EXPECT_STATUS(swifttok_encode(t, "h\xc3\xa9llo world", 12, NULL, 0, SWIFTTOK_CHAR_OFFSETS, &e), SWIFTTOK_OK);
+    CHECK(e != NULL && swifttok_encoding_length(e) == 2 && swifttok_encoding_offsets(e)[1].start == 6 &&
+          swifttok_encoding_offsets(e)[1].end == 11);
+    swifttok_encoding_free(e);
+    e = NULL;
+    EXPECT_STATUS(swifttok_encode(t, "h\xc3\xa9llo world", 12, NULL, 0, 0, &e), SWIFTTOK_OK);
+    CHECK(e != NULL && swifttok_encoding_length(e) == 2 && swifttok_encoding_offsets(e)[1].start == 7 &&
+          swifttok_encoding_offsets(e)[1].end == 12);
+    swifttok_encoding_free(e);
+
+    /* Accessors on NULL. */
+    len = 99;
+    CHECK(swifttok_encoding_length(NULL) == 0 && swifttok_encoding_ids(NULL) == NULL);
+    CHECK(swifttok_encoding_type_ids(NULL) == NULL && swifttok_encoding_attention_mask(NULL) == NULL);
+    CHECK(swifttok_encoding_special_tokens_mask(NULL) == NULL && swifttok_encoding_offsets(NULL) == NULL);
+    CHECK(swifttok_encoding_word_ids(NULL) == NULL && swifttok_encoding_token(NULL, 0, &len) == NULL && len == 0);
+    CHECK(swifttok_encoding_overflowing_count(NULL) == 0 && swifttok_encoding_overflowing(NULL, 0) == NULL);
+
+    /* Zero lengths: NULL text with length 0 is the empty text. */
+    e = (swifttok_encoding *)POISON;
+    EXPECT_STATUS(swifttok_encode(t, NULL, 0, NULL, 0, 0, &e), SWIFTTOK_OK);
+    CHECK(e != NULL && e != (swifttok_encoding *)POISON && swifttok_encoding_length(e) == 0);
+    if (e != (swifttok_encoding *)POISON) swifttok_encoding_free(e);
+    e = NULL;
+    EXPECT_STATUS(swifttok_encode(t, "", 0, "", 0, 0, &e), SWIFTTOK_OK);
+    swifttok_encoding_free(e);
+    n = 99;
+    EXPECT_STATUS(swifttok_encode_ids(t, NULL, 0, 0, NULL, 0, &n), SWIFTTOK_OK);
+    CHECK(n == 0);
+    n = 99;
+    EXPECT_STATUS(swifttok_count_tokens(t, NULL, 0, 0, &n), SWIFTTOK_OK);
+    CHECK(n == 0);
+    {
+        size_t count = 99, end = 99;
+        EXPECT_STATUS(swifttok_count_tokens_up_to(t, NULL, 0, 0, 10, &count, &end), SWIFTTOK_OK);
+        CHECK(count == 0 && end == 0);
+    }
+    /* An embedded NUL is just a byte: "a\0b" is not cut at the NUL. */
+    n = 0;
+    EXPECT_STATUS(swifttok_count_tokens(t, "hello\0world", 11, 0, &n), SWIFTTOK_OK);
+    CHECK(n >= 2);
+
+    /* NULL pointers with non-zero lengths. */
+    e = (swifttok_encoding *)POISON;
+    EXPECT_STATUS(swifttok_encode(NULL, hello, 5, NULL, 0, 0, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(e == NULL);
+    e = (swifttok_encoding *)POISON;
+    EXPECT_STATUS(swifttok_encode(t, NULL, 5, NULL, 0, 0, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(e == NULL);
+    e = (swifttok_encoding *)POISON;
+    EXPECT_STATUS(swifttok_encode(t, hello, 5, NULL, 3, 0, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(e == NULL);
+    EXPECT_STATUS(swifttok_encode(t, hello, 5, NULL, 0, 0, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_ids(NULL, hello, 5, 0, ids, 16, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_ids(t, NULL, 5, 0, ids, 16, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_ids(t, hello, 5, 0, ids, 16, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_ids(t, hello, 5, 0, NULL, 16, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_count_tokens(NULL, hello, 5, 0, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_count_tokens(t, NULL, 5, 0, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_count_tokens(t, hello, 5, 0, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    {
+        size_t count, end;
+        EXPECT_STATUS(swifttok_count_tokens_up_to(NULL, hello, 5, 0, 1, &count, &end), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        EXPECT_STATUS(swifttok_count_tokens_up_to(t, NULL, 5, 0, 1, &count, &end), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        EXPECT_STATUS(swifttok_count_tokens_up_to(t, hello, 5, 0, 1, NULL, &end), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        EXPECT_STATUS(swifttok_count_tokens_up_to(t, hello, 5, 0, 1, &count, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    }
+
+    /* Too-small buffers: the needed size, then success with that size. */
+    n = 0;
+    EXPECT_STATUS(swifttok_encode_ids(t, hello, strlen(hello), 0, NULL, 0, &n), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+    CHECK(n == 4);
+    n = 0;
+    EXPECT_STATUS(swifttok_encode_ids(t, hello, strlen(hello), 0, ids, 3, &n), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+    CHECK(n == 4);
+    n = 0;
+    memset(ids, 0xee, sizeof ids);
+    EXPECT_STATUS(swifttok_encode_ids(t, hello, strlen(hello), 0, ids, 4, &n), SWIFTTOK_OK);
+    CHECK(n == 4 && memcmp(ids, want, sizeof want) == 0);
+    CHECK(ids[4] == 0xeeeeeeeeu); /* nothing written past the count */
+
+    /* count_tokens_up_to: below, at and above the count. */
+    {
+        size_t count = 0, end = 0;
+        EXPECT_STATUS(swifttok_count_tokens_up_to(t, hello, strlen(hello), 0, 2, &count, &end), SWIFTTOK_OK);
+        CHECK(count == 2 && end == 6); /* "Hello," */
+        EXPECT_STATUS(swifttok_count_tokens_up_to(t, hello, strlen(hello), 0, 0, &count, &end), SWIFTTOK_OK);
+        CHECK(count == 0 && end == 0);
+        EXPECT_STATUS(swifttok_count_tokens_up_to(t, hello, strlen(hello), 0, 4, &count, &end), SWIFTTOK_OK);
+        CHECK(count == 4 && end == strlen(hello));
+        EXPECT_STATUS(swifttok_count_tokens_up_to(t, hello, strlen(hello), 0, 1000, &count, &end), SWIFTTOK_OK);
+        CHECK(count == 4 && end == strlen(hello));
+    }
+
+    /* Invalid UTF-8, in every encoding entry point, in the text and in the pair. */
+    for (i = 0; i < BAD_UTF8_COUNT; i++) {
+        const char *b = bad_utf8[i];
+        size_t blen = strlen(b), count, end;
+        swifttok_batch *batch = (swifttok_batch *)POISON;
+        const char *texts[2];
+        size_t lengths[2];
+        e = (swifttok_encoding *)POISON;
+        EXPECT_STATUS(swifttok_encode(t, b, blen, NULL, 0, 0, &e), SWIFTTOK_ERROR_INVALID_UTF8);
+        CHECK(e == NULL);
+        e = (swifttok_encoding *)POISON;
+        EXPECT_STATUS(swifttok_encode(t, hello, 5, b, blen, 0, &e), SWIFTTOK_ERROR_INVALID_UTF8);
+        CHECK(e == NULL);
+        EXPECT_STATUS(swifttok_encode_ids(t, b, blen, 0, ids, 16, &n), SWIFTTOK_ERROR_INVALID_UTF8);
+        EXPECT_STATUS(swifttok_count_tokens(t, b, blen, 0, &n), SWIFTTOK_ERROR_INVALID_UTF8);
+        EXPECT_STATUS(swifttok_count_tokens_up_to(t, b, blen, 0, 3, &count, &end), SWIFTTOK_ERROR_INVALID_UTF8);
+        texts[0] = hello;
+        lengths[0] = strlen(hello);
+        texts[1] = b;
+        lengths[1] = blen;
+        EXPECT_STATUS(swifttok_encode_batch(t, texts, lengths, 2, 0, 2, &batch), SWIFTTOK_ERROR_INVALID_UTF8);
+        CHECK(batch == NULL);
+    }
+    /* A valid prefix of the text cut inside a character is invalid too. */
+    EXPECT_STATUS(swifttok_count_tokens(t, "h\xc3\xa9llo", 2, 0, &n), SWIFTTOK_ERROR_INVALID_UTF8);
+
+    /* Unknown flags. */
+    {
+        const uint32_t flags[] = {1u << 2, 1u << 31, 0xffffffffu};
+        size_t count, end;
+        for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+            swifttok_batch *batch = (swifttok_batch *)POISON;
+            const char *texts[1];
+            size_t lengths[1];
+            e = (swifttok_encoding *)POISON;
+            EXPECT_STATUS(swifttok_encode(t, hello, 5, NULL, 0, flags[i], &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+            CHECK(e == NULL);
+            EXPECT_STATUS(swifttok_encode_ids(t, hello, 5, flags[i], ids, 16, &n), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+            EXPECT_STATUS(swifttok_count_tokens(t, hello, 5, flags[i], &n), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+            EXPECT_STATUS(swifttok_count_tokens_up_to(t, hello, 5, flags[i], 2, &count, &end),
+                          SWIFTTOK_ERROR_INVALID_ARGUMENT);
+            texts[0] = hello;
+            lengths[0] = 5;
+            EXPECT_STATUS(swifttok_encode_batch(t, texts, lengths, 1, flags[i], 1, &batch), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+            CHECK(batch == NULL);
+        }
+    }
+}
+
+static void test_batch_misuse(swifttok_tokenizer *t) {
+    swifttok_batch *b = (swifttok_batch *)POISON;
+    const char *texts[3];
+    size_t lengths[3], total = 99;
+    const size_t *starts;
+    const uint32_t *ids;
+
+    texts[0] = "Hello, World!";
+    lengths[0] = 13;
+    texts[1] = NULL;
+    lengths[1] = 0;
+    texts[2] = "world hello";
+    lengths[2] = 11;
+    EXPECT_STATUS(swifttok_encode_batch(t, texts, lengths, 3, 0, 2, &b), SWIFTTOK_OK);
+    CHECK(b != NULL && swifttok_batch_count(b) == 3);
+    ids = swifttok_batch_ids(b, &total);
+    starts = swifttok_batch_starts(b);
+    CHECK(ids != NULL && starts != NULL && total == 6);
+    if (ids != NULL && starts != NULL && total == 6) {
+        CHECK(starts[0] == 0 && starts[1] == 4 && starts[2] == 4 && starts[3] == 6);
+        CHECK(ids[0] == 1 && ids[3] == 3 && ids[4] == 2 && ids[5] == 1);
+    }
+    CHECK(swifttok_batch_ids(b, NULL) == ids); /* out_total may be NULL */
+    swifttok_batch_free(b);
+
+    /* Empty batch. */
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch(t, NULL, NULL, 0, 0, 0, &b), SWIFTTOK_OK);
+    CHECK(b != NULL && b != (swifttok_batch *)POISON && swifttok_batch_count(b) == 0);
+    if (b != NULL && b != (swifttok_batch *)POISON) {
+        starts = swifttok_batch_starts(b);
+        CHECK(starts != NULL && starts[0] == 0);
+        total = 99;
+        swifttok_batch_ids(b, &total);
+        CHECK(total == 0);
+        swifttok_batch_free(b);
+    }
+
+    /* NULLs. */
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch(NULL, texts, lengths, 1, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(b == NULL);
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch(t, NULL, lengths, 1, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(b == NULL);
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch(t, texts, NULL, 1, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(b == NULL);
+    EXPECT_STATUS(swifttok_encode_batch(t, texts, lengths, 1, 0, 0, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    lengths[1] = 4; /* texts[1] is NULL with a non-zero length */
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch(t, texts, lengths, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(b == NULL);
+
+    total = 99;
+    CHECK(swifttok_batch_count(NULL) == 0 && swifttok_batch_ids(NULL, &total) == NULL && total == 0);
+    CHECK(swifttok_batch_starts(NULL) == NULL);
+}
+
+static void test_decode_misuse(swifttok_tokenizer *t) {
+    const uint32_t ids[] = {1, 4, 2, 3};
+    const uint32_t with_unknown[] = {1, 999999, 2, UINT32_MAX};
+    char buf[64];
+    size_t n = 0;
+    swifttok_texts *texts = (swifttok_texts *)POISON;
+    const uint32_t *lists[3];
+    size_t counts[3];
+    const char *s;
+
+    /* WordLevel without a decoder joins tokens with spaces (tokenizers: decode([1,4,2,3]) == "hello , world !"). */
+    EXPECT_STATUS(swifttok_decode(t, ids, 4, 0, buf, sizeof buf, &n), SWIFTTOK_OK);
+    CHECK(bytes_equal(buf, n, "hello , world !", 15));
+    EXPECT_STATUS(swifttok_decode(t, ids, 4, 0, NULL, 0, &n), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+    CHECK(n == 15);
+    EXPECT_STATUS(swifttok_decode(t, ids, 4, 0, buf, 14, &n), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+    CHECK(n == 15);
+    EXPECT_STATUS(swifttok_decode(t, ids, 4, 0, buf, 15, &n), SWIFTTOK_OK);
+    CHECK(bytes_equal(buf, n, "hello , world !", 15));
+    /* Unknown ids are skipped. */
+    EXPECT_STATUS(swifttok_decode(t, with_unknown, 4, 0, buf, sizeof buf, &n), SWIFTTOK_OK);
+    CHECK(bytes_equal(buf, n, "hello world", 11));
+    /* Zero count, NULL ids. */
+    n = 99;
+    EXPECT_STATUS(swifttok_decode(t, NULL, 0, 0, buf, sizeof buf, &n), SWIFTTOK_OK);
+    CHECK(n == 0);
+    n = 99;
+    EXPECT_STATUS(swifttok_decode(t, NULL, 0, 1, NULL, 0, &n), SWIFTTOK_OK);
+    CHECK(n == 0);
+    EXPECT_STATUS(swifttok_decode(NULL, ids, 4, 0, buf, sizeof buf, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_decode(t, NULL, 4, 0, buf, sizeof buf, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_decode(t, ids, 4, 0, buf, sizeof buf, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_decode(t, ids, 4, 0, NULL, 32, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+
+    /* decode_batch. */
+    lists[0] = ids;
+    counts[0] = 4;
+    lists[1] = NULL;
+    counts[1] = 0;
+    lists[2] = with_unknown;
+    counts[2] = 4;
+    EXPECT_STATUS(swifttok_decode_batch(t, lists, counts, 3, 0, 2, &texts), SWIFTTOK_OK);
+    CHECK(texts != NULL && texts != (swifttok_texts *)POISON && swifttok_texts_count(texts) == 3);
+    if (texts != NULL && texts != (swifttok_texts *)POISON && swifttok_texts_count(texts) == 3) {
+        s = swifttok_texts_get(texts, 0, &n);
+        CHECK(s != NULL && bytes_equal(s, n, "hello , world !", 15));
+        s = swifttok_texts_get(texts, 1, &n);
+        CHECK(s != NULL && n == 0);
+        s = swifttok_texts_get(texts, 2, &n);
+        CHECK(s != NULL && bytes_equal(s, n, "hello world", 11));
+        n = 99;
+        CHECK(swifttok_texts_get(texts, 3, &n) == NULL && n == 0);
+        n = 99;
+        CHECK(swifttok_texts_get(texts, SIZE_MAX, &n) == NULL && n == 0);
+        CHECK(swifttok_texts_get(texts, 0, NULL) != NULL);
+    }
+    swifttok_texts_free(texts);
+    n = 99;
+    CHECK(swifttok_texts_count(NULL) == 0 && swifttok_texts_get(NULL, 0, &n) == NULL && n == 0);
+
+    texts = (swifttok_texts *)POISON;
+    EXPECT_STATUS(swifttok_decode_batch(t, NULL, NULL, 0, 0, 0, &texts), SWIFTTOK_OK);
+    CHECK(texts != (swifttok_texts *)POISON && swifttok_texts_count(texts) == 0);
+    if (texts != (swifttok_texts *)POISON) swifttok_texts_free(texts);
+    texts = (swifttok_texts *)POISON;
+    EXPECT_STATUS(swifttok_decode_batch(NULL, lists, counts, 1, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(texts == NULL);
+    texts = (swifttok_texts *)POISON;
+    EXPECT_STATUS(swifttok_decode_batch(t, NULL, counts, 1, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(texts == NULL);
+    texts = (swifttok_texts *)POISON;
+    EXPECT_STATUS(swifttok_decode_batch(t, lists, NULL, 1, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(texts == NULL);
+    EXPECT_STATUS(swifttok_decode_batch(t, lists, counts, 1, 0, 0, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    counts[1] = 2; /* lists[1] is NULL with a non-zero count */
+    texts = (swifttok_texts *)POISON;
+    EXPECT_STATUS(swifttok_decode_batch(t, lists, counts, 3, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(texts == NULL);
+}
+
+static void test_stream_misuse(swifttok_tokenizer *t) {
+    swifttok_decode_stream *s = (swifttok_decode_stream *)POISON;
+    swifttok_tokenizer *copy = NULL;
+    char buf[64];
+    size_t n = 0;
+
+    EXPECT_STATUS(swifttok_decode_stream_new(NULL, 0, &s), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(s == NULL);
+    EXPECT_STATUS(swifttok_decode_stream_new(t, 0, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_decode_stream_step(NULL, 1, buf, sizeof buf, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+
+    /* The stream keeps its tokenizer alive: free our handle (a private copy) before stepping. */
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, NULL, &copy), SWIFTTOK_OK);
+    s = NULL;
+    EXPECT_STATUS(swifttok_decode_stream_new(copy, 0, &s), SWIFTTOK_OK);
+    swifttok_tokenizer_free(copy);
+    CHECK(s != NULL);
+    if (s == NULL) return;
+    EXPECT_STATUS(swifttok_decode_stream_step(s, 1, buf, sizeof buf, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    /* First token "hello"; a too-small buffer keeps the text for a second call with the same id. */
+    EXPECT_STATUS(swifttok_decode_stream_step(s, 1, NULL, 0, &n), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+    CHECK(n == 5);
+    EXPECT_STATUS(swifttok_decode_stream_step(s, 1, buf, 2, &n), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+    CHECK(n == 5);
+    EXPECT_STATUS(swifttok_decode_stream_step(s, 1, buf, n, &n), SWIFTTOK_OK);
+    CHECK(bytes_equal(buf, n, "hello", 5));
+    EXPECT_STATUS(swifttok_decode_stream_step(s, 2, buf, sizeof buf, &n), SWIFTTOK_OK);
+    CHECK(bytes_equal(buf, n, " world", 6));
+    /* An unknown id neither crashes nor breaks the stream. */
+    {
+        swifttok_status st = swifttok_decode_stream_step(s, 999999, buf, sizeof buf, &n);
+        CHECK(st == SWIFTTOK_OK || st == SWIFTTOK_ERROR_OUT_OF_RANGE);
+    }
+    EXPECT_STATUS(swifttok_decode_stream_step(s, 3, buf, sizeof buf, &n), SWIFTTOK_OK);
+    CHECK(bytes_equal(buf, n, " !", 2));
+    swifttok_decode_stream_free(s);
+}
+
+static void test_configure(swifttok_tokenizer *t) {
+    swifttok_tokenizer *c = (swifttok_tokenizer *)POISON;
+    swifttok_truncation tr;
+    swifttok_padding pad;
+    swifttok_encoding *e = NULL;
+    const char *text = "hello world hello world hello world hello";
+
+    memset(&tr, 0, sizeof tr);
+    memset(&pad, 0, sizeof pad);
+    EXPECT_STATUS(swifttok_tokenizer_configure(NULL, NULL, NULL, &c), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(c == NULL);
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, NULL, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+
+    tr.max_length = 5;
+    tr.stride = 5;
+    c = (swifttok_tokenizer *)POISON;
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, &tr, NULL, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(c == NULL);
+    tr.stride = 1;
+    tr.strategy = (swifttok_truncation_strategy)7;
+    c = (swifttok_tokenizer *)POISON;
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, &tr, NULL, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(c == NULL);
+    tr.strategy = SWIFTTOK_TRUNCATE_LONGEST_FIRST;
+    tr.direction = (swifttok_direction)9;
+    c = (swifttok_tokenizer *)POISON;
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, &tr, NULL, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(c == NULL);
+    tr.direction = SWIFTTOK_RIGHT;
+    pad.direction = (swifttok_direction)9;
+    c = (swifttok_tokenizer *)POISON;
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(c == NULL);
+    pad.direction = SWIFTTOK_RIGHT;
+    pad.pad_token = "\xff\xfe";
+    c = (swifttok_tokenizer *)POISON;
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_ERROR_INVALID_UTF8);
+    CHECK(c == NULL);
+
+    /* Truncation to 5 with stride 1: 7 tokens give 5 plus overflowing parts. */
+    c = NULL;
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, &tr, NULL, &c), SWIFTTOK_OK);
+    if (c != NULL) {
+        EXPECT_STATUS(swifttok_encode(c, text, strlen(text), NULL, 0, 0, &e), SWIFTTOK_OK);
+        CHECK(e != NULL && swifttok_encoding_length(e) == 5 && swifttok_encoding_overflowing_count(e) >= 1);
+        if (e != NULL && swifttok_encoding_overflowing_count(e) >= 1) {
+            const swifttok_encoding *o = swifttok_encoding_overflowing(e, 0);
+            CHECK(o != NULL && swifttok_encoding_length(o) >= 1 && swifttok_encoding_length(o) <= 5);
+            CHECK(swifttok_encoding_overflowing(e, swifttok_encoding_overflowing_count(e)) == NULL);
+        }
+        swifttok_encoding_free(e);
+        e = NULL;
+        swifttok_tokenizer_free(c);
+    }
+    /* The original is unchanged. */
+    EXPECT_STATUS(swifttok_encode(t, text, strlen(text), NULL, 0, 0, &e), SWIFTTOK_OK);
+    CHECK(e != NULL && swifttok_encoding_length(e) == 7);
+    swifttok_encoding_free(e);
+    e = NULL;
+
+    /* Fixed padding to 6 on the left with pad id 0. */
+    pad.length = 6;
+    pad.direction = SWIFTTOK_LEFT;
+    pad.pad_id = 0;
+    pad.pad_token = NULL;
+    c = NULL;
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_OK);
+    if (c != NULL) {
+        EXPECT_STATUS(swifttok_encode(c, "hello world", 11, NULL, 0, 0, &e), SWIFTTOK_OK);
+        CHECK(e != NULL && swifttok_encoding_length(e) == 6);
+        if (e != NULL && swifttok_encoding_length(e) == 6) {
+            const uint32_t *mask = swifttok_encoding_attention_mask(e);
+            const uint32_t *ids = swifttok_encoding_ids(e);
+            CHECK(mask[0] == 0 && mask[3] == 0 && mask[4] == 1 && mask[5] == 1);
+            CHECK(ids[0] == 0 && ids[4] == 1 && ids[5] == 2);
+            CHECK(swifttok_encoding_word_ids(e)[0] == -1);
+        }
+        swifttok_encoding_free(e);
+        swifttok_tokenizer_free(c);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Thread-local last error
+ * ------------------------------------------------------------------------------------------- */
+
+struct error_probe {
+    char before[256];
+    char after[256];
+    swifttok_status status;
+    swifttok_tokenizer *tokenizer;
+};
+
+static void copy_cstr(char *dst, size_t cap, const char *src) {
+    if (src == NULL) src = "(NULL)";
+    strncpy(dst, src, cap - 1);
+    dst[cap - 1] = '\0';
+}
+
+static void *error_probe_thread(void *arg) {
+    struct error_probe *p = (struct error_probe *)arg;
+    uint32_t flags = 1u << 7;
+    size_t n;
+    copy_cstr(p->before, sizeof p->before, swifttok_last_error());
+    p->status = swifttok_count_tokens(p->tokenizer, "x", 1, flags, &n);
+    copy_cstr(p->after, sizeof p->after, swifttok_last_error());
+    return NULL;
+}
+
+static void test_last_error_thread_local(swifttok_tokenizer *t) {
+    swifttok_tokenizer *out = NULL;
+    char mine[256];
+    struct error_probe probe;
+    pthread_t thread;
+
+    EXPECT_STATUS(swifttok_tokenizer_from_file(NULL, &out), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    copy_cstr(mine, sizeof mine, swifttok_last_error());
+    CHECK(mine[0] != '\0');
+
+    memset(&probe, 0, sizeof probe);
+    probe.tokenizer = t;
+    if (pthread_create(&thread, NULL, error_probe_thread, &probe) != 0) {
+        CHECK(!"pthread_create");
+        return;
+    }
+    pthread_join(thread, NULL);
+    /* A fresh thread has no error yet; its own failure gives its own message. */
+    if (probe.before[0] != '\0') printf("    a new thread sees last error \"%s\"\n", probe.before);
+    CHECK(probe.before[0] == '\0');
+    CHECK(probe.status == SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(probe.after[0] != '\0' && strcmp(probe.after, mine) != 0);
+    /* The other thread's failure did not touch this thread's message. */
+    CHECK(strcmp(swifttok_last_error(), mine) == 0);
+}
+
+static void section_misuse(void) {
+    swifttok_tokenizer *t;
+    printf("== misuse\n");
+    test_version_and_status();
+    free_null();
+    test_loading();
+    t = load_tiny();
+    if (t == NULL) return;
+    test_vocab(t);
+    test_encode_misuse(t);
+    test_batch_misuse(t);
+    test_decode_misuse(t);
+    test_stream_misuse(t);
+    test_configure(t);
+    test_last_error_thread_local(t);
+    swifttok_tokenizer_free(t);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Risky cases: extreme size_t values. Each runs in a forked child; a crash is a failure.
+ * ------------------------------------------------------------------------------------------- */
+
+static swifttok_tokenizer *g_risky_tokenizer;
+
+static void risky_limit_max(void) {
+    /* SIZE_MAX is the natural "no limit". */
+    size_t count = 0, end = 0;
+    EXPECT_STATUS(swifttok_count_tokens_up_to(g_risky_tokenizer, "Hello, World!", 13, 0, SIZE_MAX, &count, &end),
+                  SWIFTTOK_OK);
+    CHECK(count == 4 && end == 13);
+}
+
+static void risky_texts_index(void) {
+    const uint32_t ids[] = {1, 2};
+    const uint32_t *lists[1];
+    size_t counts[1], n = 99;
+    swifttok_texts *texts = NULL;
+    lists[0] = ids;
+    counts[0] = 2;
+    EXPECT_STATUS(swifttok_decode_batch(g_risky_tokenizer, lists, counts, 1, 0, 1, &texts), SWIFTTOK_OK);
+    CHECK(swifttok_texts_get(texts, SIZE_MAX / 2, &n) == NULL && n == 0);
+    CHECK(swifttok_texts_get(texts, SIZE_MAX / 2 + 1, &n) == NULL && n == 0);
+    swifttok_texts_free(texts);
+}
+
+static void risky_encoding_index(void) {
+    swifttok_encoding *e = NULL;
+    size_t n = 99;
+    EXPECT_STATUS(swifttok_encode(g_risky_tokenizer, "hello", 5, NULL, 0, 0, &e), SWIFTTOK_OK);
+    CHECK(swifttok_encoding_token(e, SIZE_MAX / 2, &n) == NULL && n == 0);
+    CHECK(swifttok_encoding_overflowing(e, SIZE_MAX / 2) == NULL);
+    swifttok_encoding_free(e);
+}
+
+static void risky_huge_capacity(void) {
+    /* A capacity larger than needed is fine, however large. */
+    const uint32_t ids[] = {1, 2};
+    uint32_t out[8];
+    char buf[64];
+    size_t n = 0;
+    EXPECT_STATUS(swifttok_decode(g_risky_tokenizer, ids, 2, 0, buf, SIZE_MAX, &n), SWIFTTOK_OK);
+    CHECK(bytes_equal(buf, n, "hello world", 11));
+    EXPECT_STATUS(swifttok_id_to_token(g_risky_tokenizer, 1, buf, SIZE_MAX, &n), SWIFTTOK_OK);
+    CHECK(bytes_equal(buf, n, "hello", 5));
+    EXPECT_STATUS(swifttok_encode_ids(g_risky_tokenizer, "hello world", 11, 0, out, SIZE_MAX / sizeof(uint32_t), &n),
+                  SWIFTTOK_OK);
+    CHECK(n == 2 && out[0] == 1 && out[1] == 2);
+}
+
+static void risky_huge_length(void) {
+    /* No object is larger than PTRDIFF_MAX bytes: such a length is an invalid argument. */
+    swifttok_encoding *e = (swifttok_encoding *)POISON;
+    size_t n;
+    EXPECT_STATUS(swifttok_encode(g_risky_tokenizer, "hello", SIZE_MAX, NULL, 0, 0, &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(e == NULL);
+    EXPECT_STATUS(swifttok_count_tokens(g_risky_tokenizer, "hello", (size_t)PTRDIFF_MAX + 1, 0, &n),
+                  SWIFTTOK_ERROR_INVALID_ARGUMENT);
+}
+
+static void risky_huge_counts(void) {
+    /* NULL arrays with a huge count: NULL_ARGUMENT, not an empty success. */
+    swifttok_batch *b = (swifttok_batch *)POISON;
+    swifttok_texts *texts = (swifttok_texts *)POISON;
+    char buf[8];
+    size_t n;
+    EXPECT_STATUS(swifttok_encode_batch(g_risky_tokenizer, NULL, NULL, SIZE_MAX, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(b == NULL);
+    if (b != (swifttok_batch *)POISON) swifttok_batch_free(b);
+    EXPECT_STATUS(swifttok_decode_batch(g_risky_tokenizer, NULL, NULL, SIZE_MAX, 0, 0, &texts),
+                  SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(texts == NULL);
+    if (texts != (swifttok_texts *)POISON) swifttok_texts_free(texts);
+    EXPECT_STATUS(swifttok_decode(g_risky_tokenizer, NULL, SIZE_MAX, 0, buf, sizeof buf, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+}
+
+static void risky_huge_threads(void) {
+    /* An absurd thread count is clamped or refused, never a crash. */
+    const char *texts[2];
+    size_t lengths[2];
+    swifttok_batch *b = NULL;
+    swifttok_status s;
+    texts[0] = "hello";
+    lengths[0] = 5;
+    texts[1] = "world";
+    lengths[1] = 5;
+    s = swifttok_encode_batch(g_risky_tokenizer, texts, lengths, 2, 0, SIZE_MAX, &b);
+    CHECK(s == SWIFTTOK_OK || s == SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    if (s == SWIFTTOK_OK) CHECK(swifttok_batch_count(b) == 2);
+    swifttok_batch_free(b);
+}
+
+static void run_isolated(const char *name, void (*fn)(void)) {
+    pid_t pid;
+    int status = 0;
+    fflush(stdout);
+    pid = fork();
+    if (pid < 0) {
+        printf("FAIL risky %s: fork: %s\n", name, strerror(errno));
+        g_failed++;
+        return;
+    }
+    if (pid == 0) {
+        g_failed = 0;
+        fn();
+        fflush(stdout);
+        swifttok_tokenizer_free(g_risky_tokenizer);
+        _exit(g_failed ? 1 : 0);
+    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFSIGNALED(status)) {
+        printf("FAIL risky %s: the process died with signal %d\n", name, WTERMSIG(status));
+        g_failed++;
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        printf("FAIL risky %s: wrong results (above)\n", name);
+        g_failed++;
+    } else {
+        g_passed++;
+    }
+}
+
+static void section_risky(void) {
+    printf("== risky (extreme size_t values, each in a child process)\n");
+    g_risky_tokenizer = load_tiny();
+    if (g_risky_tokenizer == NULL) return;
+    run_isolated("count_tokens_up_to limit SIZE_MAX", risky_limit_max);
+    run_isolated("texts_get index SIZE_MAX/2", risky_texts_index);
+    run_isolated("encoding_token index SIZE_MAX/2", risky_encoding_index);
+    run_isolated("capacity SIZE_MAX", risky_huge_capacity);
+    run_isolated("length > PTRDIFF_MAX", risky_huge_length);
+    run_isolated("NULL arrays with count SIZE_MAX", risky_huge_counts);
+    run_isolated("threads SIZE_MAX", risky_huge_threads);
+    swifttok_tokenizer_free(g_risky_tokenizer);
+    g_risky_tokenizer = NULL;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Parity with the reference libraries (expected_ids.txt from make_expected.py)
+ * ------------------------------------------------------------------------------------------- */
+
+#define N_TOK 3
+
+struct tok_spec {
+    const char *name;
+    const char *relpath; /* under the shared folder */
+    uint32_t flags;
+    int lossless; /* decoding gives back the input text */
+};
+
+static const struct tok_spec specs[N_TOK] = {
+    {"gpt2", "vocab/gpt2/tokenizer.json", 0, 1},
+    {"bert", "vocab/bert-base-uncased/tokenizer.json", SWIFTTOK_ADD_SPECIAL_TOKENS, 0},
+    {"cl100k", "vocab/cl100k_base/cl100k_base.tiktoken", 0, 1},
+};
+
+struct record {
+    char *text;
+    size_t len;
+    uint32_t *ids[N_TOK];
+    size_t nids[N_TOK];
+    char *dec[N_TOK];
+    size_t declen[N_TOK];
+    int have[N_TOK];
+};
+
+static struct record *g_records;
+static size_t g_nrecords;      /* parsed */
+static size_t g_nrecords_used; /* tested (--limit) */
+
+static int hexval(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int unhex(const char *s, char **out, size_t *outlen) {
+    size_t n = strlen(s), i;
+    char *buf;
+    if (strcmp(s, "-") == 0) n = 0;
+    if (n % 2 != 0) return -1;
+    buf = (char *)xmalloc(n / 2 + 1);
+    for (i = 0; i < n / 2; i++) {
+        int hi = hexval((unsigned char)s[2 * i]), lo = hexval((unsigned char)s[2 * i + 1]);
+        if (hi < 0 || lo < 0) {
+            free(buf);
+            return -1;
+        }
+        buf[i] = (char)(hi * 16 + lo);
+    }
+    buf[n / 2] = '\0';
+    *out = buf;
+    *outlen = n / 2;
+    return 0;
+}
+
+static int spec_index(const char *name) {
+    int i;
+    for (i = 0; i < N_TOK; i++) {
+        if (strcmp(specs[i].name, name) == 0) return i;
+    }
+    return -1;
+}
+
+static char *read_file(const char *path, size_t *out_len) {
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long size;
+    if (f == NULL) return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    buf = (char *)xmalloc((size_t)size + 1);
+    if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        fclose(f);
+        free(buf);
+        return NULL;
+    }
+    fclose(f);
+    buf[size] = '\0';
+    *out_len = (size_t)size;
+    return buf;
+}
+
+/* Parses the expected file; returns 0 on success. */
+static int load_expected(const char *path) {
+    size_t size, cap = 0, lineno = 0;
+    char *data = read_file(path, &size), *line, *next;
+    if (data == NULL) {
+        printf("cannot read %s\n", path);
+        return -1;
+    }
+    for (line = data; line != NULL && *line != '\0'; line = next) {
+        char *nl = strchr(line, '\n');
+        next = nl ? nl + 1 : NULL;
+        if (nl) *nl = '\0';
+        lineno++;
+        if (line[0] == '#' || line[0] == '\0') continue;
+        if (line[0] == 'T' && line[1] == ' ') {
+            struct record *r;
+            if (g_nrecords == cap) {
+                cap = cap ? cap * 2 : 256;
+                g_records = (struct record *)realloc(g_records, cap * sizeof *g_records);
+                if (g_records == NULL) exit(2);
+            }
+            r = &g_records[g_nrecords++];
+            memset(r, 0, sizeof *r);
+            if (unhex(line + 2, &r->text, &r->len) != 0) goto bad;
+        } else if ((line[0] == 'I' || line[0] == 'D') && line[1] == ' ' && g_nrecords > 0) {
+            struct record *r = &g_records[g_nrecords - 1];
+            char *name = line + 2, *rest = strchr(name, ' ');
+            int k;
+            if (rest == NULL) goto bad;
+            *rest++ = '\0';
+            k = spec_index(name);
+            if (k < 0) goto bad;
+            if (line[0] == 'I') {
+                char *end;
+                size_t n = (size_t)strtoul(rest, &end, 10), i;
+                r->ids[k] = (uint32_t *)xmalloc(n * sizeof(uint32_t));
+                r->nids[k] = n;
+                for (i = 0; i < n; i++) {
+                    r->ids[k][i] = (uint32_t)strtoul(end, &end, 10);
+                }
+                r->have[k] = 1;
+            } else if (unhex(rest, &r->dec[k], &r->declen[k]) != 0) {
+                goto bad;
+            }
+        } else {
+            goto bad;
+        }
+    }
+    free(data);
+    return 0;
+bad:
+    printf("%s:%lu: malformed line\n", path, (unsigned long)lineno);
+    free(data);
+    return -1;
+}
+
+static void free_expected(void) {
+    size_t i;
+    int k;
+    for (i = 0; i < g_nrecords; i++) {
+        free(g_records[i].text);
+        for (k = 0; k < N_TOK; k++) {
+            free(g_records[i].ids[k]);
+            free(g_records[i].dec[k]);
+        }
+    }
+    free(g_records);
+    g_records = NULL;
+    g_nrecords = 0;
+}
+
+/* A mismatch counter that prints the first few cases. */
+struct tally {
+    const char *what;
+    size_t bad;
+};
+
+static int tally_bad(struct tally *t, size_t index) {
+    t->bad++;
+    if (t->bad <= 3) {
+        printf("  mismatch in %s, text %lu:\n", t->what, (unsigned long)index);
+        return 1;
+    }
+    return 0;
+}
+
+static void tally_check(struct tally *t, const char *tok, const char *file, int line) {
+    char what[200];
+    snprintf(what, sizeof what, "%s %s: %lu mismatching texts", tok, t->what, (unsigned long)t->bad);
+    check_at(t->bad == 0, file, line, what);
+}
+
+/* Decodes with swifttok_decode, growing the buffer as told; returns a malloc'd text. */
+static char *decode_all(swifttok_tokenizer *t, const uint32_t *ids, size_t n, int skip, size_t *outlen,
+                        swifttok_status *status) {
+    size_t need = 0;
+    char *buf;
+    *status = swifttok_decode(t, ids, n, skip, NULL, 0, &need);
+    if (*status != SWIFTTOK_OK && *status != SWIFTTOK_ERROR_BUFFER_TOO_SMALL) return NULL;
+    buf = (char *)xmalloc(need + 1);
+    *status = swifttok_decode(t, ids, n, skip, buf, need, outlen);
+    if (*status != SWIFTTOK_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Streams ids one by one (starting with a small buffer to exercise the retry) into one text. */
+static char *stream_all(swifttok_tokenizer *t, const uint32_t *ids, size_t n, int skip, size_t *outlen,
+                        swifttok_status *status) {
+    swifttok_decode_stream *s = NULL;
+    size_t cap = 256, len = 0, i;
+    char *acc = (char *)xmalloc(cap);
+    char chunk[8];
+    *status = swifttok_decode_stream_new(t, skip, &s);
+    if (*status != SWIFTTOK_OK) {
+        free(acc);
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        size_t got = 0;
+        char *big;
+        *status = swifttok_decode_stream_step(s, ids[i], chunk, sizeof chunk, &got);
+        if (*status == SWIFTTOK_ERROR_BUFFER_TOO_SMALL) {
+            big = (char *)xmalloc(got);
+            *status = swifttok_decode_stream_step(s, ids[i], big, got, &got);
+        } else {
+            big = NULL;
+        }
+        if (*status != SWIFTTOK_OK) {
+            free(big);
+            free(acc);
+            swifttok_decode_stream_free(s);
+            return NULL;
+        }
+        while (len + got > cap) {
+            cap *= 2;
+            acc = (char *)realloc(acc, cap);
+            if (acc == NULL) exit(2);
+        }
+        memcpy(acc + len, big ? big : chunk, got);
+        len += got;
+        free(big);
+    }
+    swifttok_decode_stream_free(s);
+    *outlen = len;
+    return acc;
+}
+
+static void parity_one(int k, swifttok_tokenizer *t) {
+    const struct tok_spec *sp = &specs[k];
+    struct tally enc = {"swifttok_encode", 0}, encids = {"swifttok_encode_ids", 0};
+    struct tally cnt = {"swifttok_count_tokens", 0}, upto = {"swifttok_count_tokens_up_to", 0};
+    struct tally batch = {"swifttok_encode_batch", 0}, dec = {"swifttok_decode vs reference decode", 0};
+    struct tally round = {"decode round trip", 0}, stream = {"decode stream vs swifttok_decode", 0};
+    struct tally decb = {"swifttok_decode_batch", 0};
+    size_t i;
+    const char **texts = (const char **)xmalloc(g_nrecords_used * sizeof(char *));
+    size_t *lengths = (size_t *)xmalloc(g_nrecords_used * sizeof(size_t));
+    const uint32_t **lists = (const uint32_t **)xmalloc(g_nrecords_used * sizeof(uint32_t *));
+    size_t *counts = (size_t *)xmalloc(g_nrecords_used * sizeof(size_t));
+
+    for (i = 0; i < g_nrecords_used; i++) {
+        struct record *r = &g_records[i];
+        swifttok_encoding *e = NULL;
+        swifttok_status s;
+        size_t n = 0, need = 0, count = 0, end = 0;
+        uint32_t *ids;
+        char *text;
+        size_t tlen;
+
+        texts[i] = r->text;
+        lengths[i] = r->len;
+        lists[i] = r->ids[k];
+        counts[i] = r->nids[k];
+        if (!r->have[k]) continue;
+
+        s = swifttok_encode(t, r->text, r->len, NULL, 0, sp->flags, &e);
+        if (s != SWIFTTOK_OK || !bytes_equal(swifttok_encoding_ids(e), swifttok_encoding_length(e) * 4, r->ids[k],
+                                             r->nids[k] * 4)) {
+            if (tally_bad(&enc, i)) {
+                print_escaped("text", r->text, r->len);
+                printf("    status %d %s\n", (int)s, s ? swifttok_last_error() : "");
+                print_ids("want", r->ids[k], r->nids[k]);
+                print_ids("got ", swifttok_encoding_ids(e), swifttok_encoding_length(e));
+            }
+        } else {
+            /* The arrays are consistent: offsets inside the text, every token readable. */
+            const swifttok_offset *off = swifttok_encoding_offsets(e);
+            size_t j, m = swifttok_encoding_length(e), tl;
+            for (j = 0; j < m; j++) {
+                if (off[j].start > off[j].end || off[j].end > r->len || swifttok_encoding_token(e, j, &tl) == NULL ||
+                    swifttok_encoding_attention_mask(e)[j] != 1) {
+                    if (tally_bad(&enc, i)) printf("    token %lu: bad offset/token/mask\n", (unsigned long)j);
+                    break;
+                }
+            }
+        }
+        swifttok_encoding_free(e);
+
+        s = swifttok_encode_ids(t, r->text, r->len, sp->flags, NULL, 0, &need);
+        ids = (uint32_t *)xmalloc((need + 1) * sizeof(uint32_t));
+        if ((s != SWIFTTOK_OK && s != SWIFTTOK_ERROR_BUFFER_TOO_SMALL) ||
+            swifttok_encode_ids(t, r->text, r->len, sp->flags, ids, need, &n) != SWIFTTOK_OK ||
+            !bytes_equal(ids, n * 4, r->ids[k], r->nids[k] * 4)) {
+            if (tally_bad(&encids, i)) print_ids("got", ids, n);
+        }
+        free(ids);
+
+        if (swifttok_count_tokens(t, r->text, r->len, sp->flags, &n) != SWIFTTOK_OK || n != r->nids[k]) {
+            if (tally_bad(&cnt, i)) printf("    got %lu want %lu\n", (unsigned long)n, (unsigned long)r->nids[k]);
+        }
+        if (swifttok_count_tokens_up_to(t, r->text, r->len, sp->flags, r->nids[k], &count, &end) != SWIFTTOK_OK ||
+            count != r->nids[k] || end != r->len) {
+            if (tally_bad(&upto, i)) printf("    full: count %lu end %lu\n", (unsigned long)count, (unsigned long)end);
+        } else if (r->nids[k] >= 2) {
+            /* Half the tokens end where the furthest of their byte offsets ends. */
+            size_t half = r->nids[k] / 2, want_end = 0, j;
+            e = NULL;
+            if (swifttok_encode(t, r->text, r->len, NULL, 0, sp->flags, &e) == SWIFTTOK_OK &&
+                swifttok_encoding_length(e) == r->nids[k]) {
+                for (j = 0; j < half; j++) {
+                    if (swifttok_encoding_offsets(e)[j].end > want_end) want_end = (size_t)swifttok_encoding_offsets(e)[j].end;
+                }
+            }
+            swifttok_encoding_free(e);
+            if (swifttok_count_tokens_up_to(t, r->text, r->len, sp->flags, half, &count, &end) != SWIFTTOK_OK ||
+                count != half || end != want_end) {
+                if (tally_bad(&upto, i)) {
+                    printf("    half: count %lu end %lu, want %lu %lu\n", (unsigned long)count, (unsigned long)end,
+                           (unsigned long)half, (unsigned long)want_end);
+                }
+            }
+        }
+
+        text = decode_all(t, r->ids[k], r->nids[k], 1, &tlen, &s);
+        if (text == NULL || !bytes_equal(text, tlen, r->dec[k], r->declen[k])) {
+            if (tally_bad(&dec, i)) {
+                print_escaped("want", r->dec[k], r->declen[k]);
+                if (text) print_escaped("got ", text, tlen);
+            }
+        }
+        if (sp->lossless && (text == NULL || !bytes_equal(text, tlen, r->text, r->len))) {
+            if (tally_bad(&round, i)) print_escaped("text", r->text, r->len);
+        }
+        {
+            /* The stream's pieces concatenate to swifttok_decode's text, with and without specials. */
+            int skip;
+            for (skip = 0; skip <= 1; skip++) {
+                size_t dlen = 0, slen = 0;
+                swifttok_status ds, ss;
+                char *d = decode_all(t, r->ids[k], r->nids[k], skip, &dlen, &ds);
+                char *st = stream_all(t, r->ids[k], r->nids[k], skip, &slen, &ss);
+                if (d == NULL || st == NULL || !bytes_equal(d, dlen, st, slen)) {
+                    if (tally_bad(&stream, i)) {
+                        printf("    skip_special_tokens=%d status %d/%d\n", skip, (int)ds, (int)ss);
+                        if (d) print_escaped("decode", d, dlen);
+                        if (st) print_escaped("stream", st, slen);
+                    }
+                }
+                free(d);
+                free(st);
+            }
+        }
+        free(text);
+    }
+
+    {
+        /* One batch of all texts, on 2 threads and on 1. */
+        size_t threads;
+        for (threads = 1; threads <= 2; threads++) {
+            swifttok_batch *b = NULL;
+            swifttok_status s = swifttok_encode_batch(t, texts, lengths, g_nrecords_used, sp->flags, threads, &b);
+            if (s != SWIFTTOK_OK || swifttok_batch_count(b) != g_nrecords_used) {
+                tally_bad(&batch, 0);
+                printf("    batch status %d: %s\n", (int)s, s ? swifttok_last_error() : "");
+            } else {
+                size_t total = 0;
+                const uint32_t *flat = swifttok_batch_ids(b, &total);
+                const size_t *starts = swifttok_batch_starts(b);
+                CHECK(starts[g_nrecords_used] == total);
+                for (i = 0; i < g_nrecords_used; i++) {
+                    if (!g_records[i].have[k]) continue;
+                    if (!bytes_equal(flat + starts[i], (starts[i + 1] - starts[i]) * 4, g_records[i].ids[k],
+                                     g_records[i].nids[k] * 4)) {
+                        tally_bad(&batch, i);
+                    }
+                }
+            }
+            swifttok_batch_free(b);
+        }
+    }
+    {
+        swifttok_texts *out = NULL;
+        swifttok_status s = swifttok_decode_batch(t, lists, counts, g_nrecords_used, 1, 2, &out);
+        if (s != SWIFTTOK_OK || swifttok_texts_count(out) != g_nrecords_used) {
+            tally_bad(&decb, 0);
+        } else {
+            for (i = 0; i < g_nrecords_used; i++) {
+                size_t n = 0;
+                const char *d = swifttok_texts_get(out, i, &n);
+                if (g_records[i].have[k] && (d == NULL || !bytes_equal(d, n, g_records[i].dec[k], g_records[i].declen[k]))) {
+                    tally_bad(&decb, i);
+                }
+            }
+        }
+        swifttok_texts_free(out);
+    }
+
+    tally_check(&enc, sp->name, __FILE__, __LINE__);
+    tally_check(&encids, sp->name, __FILE__, __LINE__);
+    tally_check(&cnt, sp->name, __FILE__, __LINE__);
+    tally_check(&upto, sp->name, __FILE__, __LINE__);
+    tally_check(&batch, sp->name, __FILE__, __LINE__);
+    tally_check(&dec, sp->name, __FILE__, __LINE__);
+    if (sp->lossless) tally_check(&round, sp->name, __FILE__, __LINE__);
+    tally_check(&stream, sp->name, __FILE__, __LINE__);
+    tally_check(&decb, sp->name, __FILE__, __LINE__);
+    free(texts);
+    free(lengths);
+    free(lists);
+    free(counts);
+}
+
+static const char *g_shared;
+static const char *g_expected;
+static int g_rounds = 3;
+static size_t g_limit = (size_t)-1; /* use only the first N texts (slow tools such as valgrind) */
+static const char *g_only;           /* comma-separated tokenizer names, NULL = all */
+
+static int selected(int k) {
+    const char *p = g_only;
+    size_t n = strlen(specs[k].name);
+    if (p == NULL) return 1;
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, specs[k].name, n) == 0) return 1;
+        p += len + (end ? 1 : 0);
+    }
+    return 0;
+}
+
+static swifttok_tokenizer *load_spec(int k) {
+    char path[4096];
+    swifttok_tokenizer *t = NULL;
+    swifttok_status s;
+    snprintf(path, sizeof path, "%s/%s", g_shared, specs[k].relpath);
+    s = swifttok_tokenizer_from_file(path, &t);
+    if (s != SWIFTTOK_OK) {
+        printf("FAIL: loading %s: %s: %s\n", path, swifttok_status_string(s), swifttok_last_error());
+        g_failed++;
+        return NULL;
+    }
+    return t;
+}
+
+/* The shared folder and expected file are present; else prints why a section is skipped. */
+static int have_parity_data(const char *section) {
+    char probe[4096];
+    FILE *f;
+    if (g_shared == NULL || g_expected == NULL) {
+        printf("SKIP %s: no --shared folder or --expected file given\n", section);
+        return 0;
+    }
+    snprintf(probe, sizeof probe, "%s/%s", g_shared, specs[0].relpath);
+    f = fopen(probe, "rb");
+    if (f == NULL) {
+        printf("SKIP %s: the shared vocabularies are absent (%s)\n", section, probe);
+        return 0;
+    }
+    fclose(f);
+    if (g_records == NULL && load_expected(g_expected) != 0) {
+        printf("FAIL: cannot load %s\n", g_expected);
+        g_failed++;
+        return 0;
+    }
+    g_nrecords_used = g_nrecords > g_limit ? g_limit : g_nrecords;
+    return 1;
+}
+
+static int g_skipped;
+
+static void section_parity(void) {
+    int k;
+    printf("== parity (reference ids from tokenizers 0.23.3 / tiktoken)\n");
+    if (!have_parity_data("parity")) {
+        g_skipped++;
+        return;
+    }
+    printf("   %lu texts\n", (unsigned long)g_nrecords_used);
+    for (k = 0; k < N_TOK; k++) {
+        swifttok_tokenizer *t;
+        if (!selected(k)) continue;
+        t = load_spec(k);
+        if (t == NULL) continue;
+        parity_one(k, t);
+        swifttok_tokenizer_free(t);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Concurrency: 8 threads on one handle give the single-threaded results
+ * ------------------------------------------------------------------------------------------- */
+
+#define N_THREADS 8
+
+struct workload {
+    swifttok_tokenizer *t;
+    size_t n;
+    const char **texts;
+    size_t *lengths;
+    uint32_t **ids; /* single-threaded results */
+    size_t *nids;
+    char **decoded;
+    size_t *declen;
+};
+
+struct worker {
+    const struct workload *w;
+    int index;
+    size_t mismatches;
+    size_t calls;
+};
+
+static void *worker_main(void *arg) {
+    struct worker *me = (struct worker *)arg;
+    const struct workload *w = me->w;
+    int round;
+    size_t j;
+    uint32_t *buf = NULL;
+    size_t cap = 0;
+    for (round = 0; round < g_rounds; round++) {
+        for (j = 0; j < w->n; j++) {
+            /* Different threads walk the texts in different orders. */
+            size_t i = (j * 7 + (size_t)me->index * 13 + (size_t)round) % w->n, n = 0, dlen = 0;
+            swifttok_encoding *e = NULL;
+            swifttok_status s;
+            char *d;
+            if (cap < w->nids[i] + 1) {
+                cap = w->nids[i] + 1;
+                buf = (uint32_t *)realloc(buf, cap * sizeof(uint32_t));
+                if (buf == NULL) exit(2);
+            }
+            switch ((j + (size_t)round + (size_t)me->index) % 4) {
+            case 0:
+                s = swifttok_encode_ids(w->t, w->texts[i], w->lengths[i], 0, buf, cap, &n);
+                if (s != SWIFTTOK_OK || !bytes_equal(buf, n * 4, w->ids[i], w->nids[i] * 4)) me->mismatches++;
+                break;
+            case 1:
+                s = swifttok_encode(w->t, w->texts[i], w->lengths[i], NULL, 0, SWIFTTOK_CHAR_OFFSETS, &e);
+                if (s != SWIFTTOK_OK ||
+                    !bytes_equal(swifttok_encoding_ids(e), swifttok_encoding_length(e) * 4, w->ids[i], w->nids[i] * 4)) {
+                    me->mismatches++;
+                }
+                swifttok_encoding_free(e);
+                break;
+            case 2:
+                s = swifttok_count_tokens(w->t, w->texts[i], w->lengths[i], 0, &n);
+                if (s != SWIFTTOK_OK || n != w->nids[i]) me->mismatches++;
+                break;
+            default:
+                d = decode_all(w->t, w->ids[i], w->nids[i], 0, &dlen, &s);
+                if (d == NULL || !bytes_equal(d, dlen, w->decoded[i], w->declen[i])) me->mismatches++;
+                free(d);
+                break;
+            }
+            me->calls++;
+        }
+        {
+            /* A small batch on 2 threads from inside each worker. */
+            swifttok_batch *b = NULL;
+            size_t m = w->n < 16 ? w->n : 16, total = 0, i;
+            if (swifttok_encode_batch(w->t, w->texts, w->lengths, m, 0, 2, &b) != SWIFTTOK_OK) {
+                me->mismatches++;
+            } else {
+                const uint32_t *flat = swifttok_batch_ids(b, &total);
+                const size_t *starts = swifttok_batch_starts(b);
+                for (i = 0; i < m; i++) {
+                    if (!bytes_equal(flat + starts[i], (starts[i + 1] - starts[i]) * 4, w->ids[i], w->nids[i] * 4)) {
+                        me->mismatches++;
+                    }
+                }
+            }
+            swifttok_batch_free(b);
+            me->calls++;
+        }
+    }
+    free(buf);
+    return NULL;
+}
+
+static void run_concurrency(const char *label, swifttok_tokenizer *t, const char **texts, size_t *lengths, size_t n) {
+    struct workload w;
+    struct worker workers[N_THREADS];
+    pthread_t threads[N_THREADS];
+    size_t i, total_calls = 0;
+    int k, started = 0;
+
+    w.t = t;
+    w.n = n;
+    w.texts = texts;
+    w.lengths = lengths;
+    w.ids = (uint32_t **)xmalloc(n * sizeof(uint32_t *));
+    w.nids = (size_t *)xmalloc(n * sizeof(size_t));
+    w.decoded = (char **)xmalloc(n * sizeof(char *));
+    w.declen = (size_t *)xmalloc(n * sizeof(size_t));
+    for (i = 0; i < n; i++) {
+        size_t need = 0;
+        swifttok_status s;
+        swifttok_encode_ids(t, texts[i], lengths[i], 0, NULL, 0, &need);
+        w.ids[i] = (uint32_t *)xmalloc((need + 1) * sizeof(uint32_t));
+        s = swifttok_encode_ids(t, texts[i], lengths[i], 0, w.ids[i], need, &w.nids[i]);
+        CHECK(s == SWIFTTOK_OK);
+        w.decoded[i] = decode_all(t, w.ids[i], w.nids[i], 0, &w.declen[i], &s);
+        if (w.decoded[i] == NULL) {
+            CHECK(!"single-threaded decode");
+            w.decoded[i] = (char *)xmalloc(1);
+            w.declen[i] = 0;
+        }
+    }
+    for (k = 0; k < N_THREADS; k++) {
+        workers[k].w = &w;
+        workers[k].index = k;
+        workers[k].mismatches = 0;
+        workers[k].calls = 0;
+        if (pthread_create(&threads[k], NULL, worker_main, &workers[k]) != 0) break;
+        started++;
+    }
+    CHECK(started == N_THREADS);
+    for (k = 0; k < started; k++) pthread_join(threads[k], NULL);
+    for (k = 0; k < started; k++) {
+        char what[160];
+        snprintf(what, sizeof what, "%s: thread %d: %lu of %lu calls differ from the single-threaded results", label, k,
+                 (unsigned long)workers[k].mismatches, (unsigned long)workers[k].calls);
+        check_at(workers[k].mismatches == 0, __FILE__, __LINE__, what);
+        total_calls += workers[k].calls;
+    }
+    printf("   %s: %d threads, %lu calls\n", label, started, (unsigned long)total_calls);
+    for (i = 0; i < n; i++) {
+        free(w.ids[i]);
+        free(w.decoded[i]);
+    }
+    free(w.ids);
+    free(w.nids);
+    free(w.decoded);
+    free(w.declen);
+}
+
+static void section_concurrency(void) {
+    static const char *const tiny_texts[] = {"Hello, World!", "hello world hello", "h\xc3\xa9llo, world!", "",
+                                             "unknown words here", "world! world! world!"};
+    const size_t ntiny = sizeof tiny_texts / sizeof tiny_texts[0];
+    const char *texts[sizeof tiny_texts / sizeof tiny_texts[0]];
+    size_t lengths[sizeof tiny_texts / sizeof tiny_texts[0]], i;
+    swifttok_tokenizer *t;
+
+    printf("== concurrency (%d threads, %d rounds)\n", N_THREADS, g_rounds);
+    t = load_tiny();
+    if (t != NULL) {
+        for (i = 0; i < ntiny; i++) {
+            texts[i] = tiny_texts[i];
+            lengths[i] = strlen(tiny_texts[i]);
+        }
+        run_concurrency("tiny WordLevel", t, texts, lengths, ntiny);
+        swifttok_tokenizer_free(t);
+    }
+    if (!have_parity_data("concurrency on gpt2 and cl100k")) {
+        g_skipped++;
+        return;
+    }
+    {
+        const char **all = (const char **)xmalloc(g_nrecords_used * sizeof(char *));
+        size_t *lens = (size_t *)xmalloc(g_nrecords_used * sizeof(size_t));
+        int k;
+        for (i = 0; i < g_nrecords_used; i++) {
+            all[i] = g_records[i].text;
+            lens[i] = g_records[i].len;
+        }
+        for (k = 0; k < N_TOK; k += 2) { /* gpt2 and cl100k */
+            if (!selected(k)) continue;
+            t = load_spec(k);
+            if (t == NULL) continue;
+            run_concurrency(specs[k].name, t, all, lens, g_nrecords_used);
+            swifttok_tokenizer_free(t);
+        }
+        free(all);
+        free(lens);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Main
+ * ------------------------------------------------------------------------------------------- */
+
+static int wants(int argc, char **argv, int first, const char *section) {
+    int i, any = 0;
+    for (i = first; i < argc; i++) {
+        any = 1;
+        if (strcmp(argv[i], section) == 0) return 1;
+    }
+    return !any;
+}
+
+int main(int argc, char **argv) {
+    int i = 1;
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    while (i < argc && strncmp(argv[i], "--", 2) == 0) {
+        if (strcmp(argv[i], "--shared") == 0 && i + 1 < argc) {
+            g_shared = argv[i + 1];
+        } else if (strcmp(argv[i], "--expected") == 0 && i + 1 < argc) {
+            g_expected = argv[i + 1];
+        } else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
+            g_limit = (size_t)strtoul(argv[i + 1], NULL, 10);
+            if (g_limit < 1) g_limit = 1;
+        } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            g_only = argv[i + 1];
+        } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+            g_rounds = atoi(argv[i + 1]);
+            if (g_rounds < 1) g_rounds = 1;
+        } else {
+            fprintf(stderr, "usage: %s [--shared DIR] [--expected FILE] [--rounds N] [--limit TEXTS] [--only gpt2,bert,cl100k]\n"
+                    "          [misuse|risky|parity|concurrency ...]\n",
+                    argv[0]);
+            return 2;
+        }
+        i += 2;
+    }
+    if (wants(argc, argv, i, "misuse")) section_misuse();
+    if (wants(argc, argv, i, "risky")) section_risky();
+    if (wants(argc, argv, i, "parity")) section_parity();
+    if (wants(argc, argv, i, "concurrency")) section_concurrency();
+    free_expected();
+    if (g_skipped) printf("%d section(s) skipped (see SKIP above)\n", g_skipped);
+    printf("%d passed, %d failed\n", g_passed, g_failed);
+    return g_failed ? 1 : 0;
+}

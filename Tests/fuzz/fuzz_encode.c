@@ -1,0 +1,149 @@
+/*
+ * libFuzzer target: swifttok_encode and friends on arbitrary bytes with one fixed tokenizer
+ * (SWIFTTOK_FUZZ_TOKENIZER=<tokenizer.json or .tiktoken>; default: a tiny built-in WordLevel).
+ * Input: first byte = flags (low 2 bits), the rest = text. Checked properties:
+ *   - valid UTF-8 <=> SWIFTTOK_OK, invalid <=> SWIFTTOK_ERROR_INVALID_UTF8
+ *   - swifttok_encode, swifttok_encode_ids and swifttok_count_tokens agree
+ *   - the decode stream's pieces concatenate to swifttok_decode's text
+ *   - with SWIFTTOK_FUZZ_ROUNDTRIP=1 (byte-level tokenizers such as gpt2): decode(encode(x)) == x
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "swifttok.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static swifttok_tokenizer *g_tok;
+static int g_roundtrip;
+
+static const char tiny_json[] =
+    "{\"version\": \"1.0\", \"added_tokens\": [], \"normalizer\": {\"type\": \"Lowercase\"}, "
+    "\"pre_tokenizer\": {\"type\": \"Whitespace\"}, \"post_processor\": null, \"decoder\": null, "
+    "\"model\": {\"type\": \"WordLevel\", \"vocab\": {\"[UNK]\": 0, \"hello\": 1, \"world\": 2, \"!\": 3}, "
+    "\"unk_token\": \"[UNK]\"}}";
+
+/* Swift stores some references with tag bits in enum payloads, which LeakSanitizer does not see as
+ * pointers: the process-lifetime tokenizer would be reported as leaked at exit unless freed. */
+static void free_tokenizer(void) {
+    swifttok_tokenizer_free(g_tok);
+    g_tok = NULL;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    const char *path = getenv("SWIFTTOK_FUZZ_TOKENIZER");
+    swifttok_status s;
+    (void)argc;
+    (void)argv;
+    if (path != NULL && path[0] != '\0') {
+        s = swifttok_tokenizer_from_file(path, &g_tok);
+    } else {
+        s = swifttok_tokenizer_from_bytes((const uint8_t *)tiny_json, sizeof tiny_json - 1, &g_tok);
+    }
+    if (s != SWIFTTOK_OK) {
+        fprintf(stderr, "fuzz_encode: cannot load the tokenizer: %s\n", swifttok_last_error());
+        exit(1);
+    }
+    atexit(free_tokenizer);
+    g_roundtrip = getenv("SWIFTTOK_FUZZ_ROUNDTRIP") != NULL && strcmp(getenv("SWIFTTOK_FUZZ_ROUNDTRIP"), "1") == 0;
+    return 0;
+}
+
+/* A strict UTF-8 check (no surrogates, no overlongs, <= U+10FFFF), independent of the library. */
+static int valid_utf8(const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        size_t len, k;
+        uint32_t cp;
+        if (c < 0x80) { i++; continue; }
+        if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+        else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+        else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+        else return 0;
+        if (i + len > n) return 0;
+        for (k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+        i += len;
+    }
+    return 1;
+}
+
+static char *decode(const uint32_t *ids, size_t n, size_t *len) {
+    size_t need = 0;
+    char *buf;
+    swifttok_status s = swifttok_decode(g_tok, ids, n, 0, NULL, 0, &need);
+    if (s != SWIFTTOK_OK && s != SWIFTTOK_ERROR_BUFFER_TOO_SMALL) abort();
+    buf = (char *)malloc(need + 1);
+    if (buf == NULL || swifttok_decode(g_tok, ids, n, 0, buf, need, len) != SWIFTTOK_OK || *len != need) abort();
+    return buf;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    uint32_t flags;
+    const char *text;
+    size_t len, count = 0, n = 0, i;
+    swifttok_encoding *e = NULL;
+    swifttok_status s;
+    int valid;
+    if (size == 0) return 0;
+    flags = data[0] & 3u;
+    text = (const char *)data + 1;
+    len = size - 1;
+    valid = valid_utf8(data + 1, len);
+
+    s = swifttok_encode(g_tok, text, len, NULL, 0, flags, &e);
+    if (!valid) {
+        if (s != SWIFTTOK_ERROR_INVALID_UTF8 || e != NULL) abort();
+        if (swifttok_count_tokens(g_tok, text, len, flags, &count) != SWIFTTOK_ERROR_INVALID_UTF8) abort();
+        return 0;
+    }
+    if (s != SWIFTTOK_OK || e == NULL) abort();
+    {
+        const uint32_t *ids = swifttok_encoding_ids(e);
+        const swifttok_offset *off = swifttok_encoding_offsets(e);
+        size_t m = swifttok_encoding_length(e), dlen = 0, slen = 0;
+        uint32_t *ids2 = (uint32_t *)malloc((m + 1) * sizeof(uint32_t));
+        char *d, *acc;
+        swifttok_decode_stream *st = NULL;
+        for (i = 0; i < m; i++) {
+            if (off[i].start > off[i].end || off[i].end > len) abort();
+        }
+        if (ids2 == NULL || swifttok_encode_ids(g_tok, text, len, flags, ids2, m, &n) != SWIFTTOK_OK || n != m) abort();
+        if (m > 0 && memcmp(ids, ids2, m * sizeof(uint32_t)) != 0) abort();
+        if (swifttok_count_tokens(g_tok, text, len, flags, &count) != SWIFTTOK_OK || count != m) abort();
+        d = decode(ids, m, &dlen);
+        if (g_roundtrip && (dlen != len || (len > 0 && memcmp(d, text, len) != 0))) abort();
+        /* The stream's pieces concatenate to the decoded text. */
+        acc = (char *)malloc(dlen + 1);
+        if (acc == NULL || swifttok_decode_stream_new(g_tok, 0, &st) != SWIFTTOK_OK) abort();
+        for (i = 0; i < m; i++) {
+            size_t got = 0;
+            char small[64];
+            char *piece = small;
+            swifttok_status ss = swifttok_decode_stream_step(st, ids[i], small, sizeof small, &got);
+            if (ss == SWIFTTOK_ERROR_BUFFER_TOO_SMALL) {
+                piece = (char *)malloc(got);
+                if (piece == NULL) abort();
+                ss = swifttok_decode_stream_step(st, ids[i], piece, got, &got);
+            }
+            if (ss != SWIFTTOK_OK) abort();
+            if (slen + got > dlen || memcmp(d + slen, piece, got) != 0) abort();
+            slen += got;
+            if (piece != small) free(piece);
+        }
+        if (slen != dlen) abort();
+        swifttok_decode_stream_free(st);
+        free(acc);
+        free(d);
+        free(ids2);
+    }
+    swifttok_encoding_free(e);
+    return 0;
+}
