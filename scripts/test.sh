@@ -52,7 +52,7 @@ fi
 
 passed=0; failed=0
 for s in "swift build" "swift test" "oracle" "python"; do
-    [[ ${RESULT[$s]} == passed ]] && ((passed++)) || ((failed++))
+    if [[ ${RESULT[$s]} == passed ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 say "summary ($((SECONDS - START)) s):"
 printf '%s' "$TIMES"

@@ -13,8 +13,9 @@ public func swifttok_encode_batch(_ tokenizer: OpaquePointer?, _ texts: UnsafePo
     return guarded {
         let (t, _) = try encodeArguments(tokenizer, nil, 0, flags)
         var documents: [[UInt8]] = []
-        if count > 0 {
+        if count != 0 {
             guard let texts, let lengths else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "texts or lengths is NULL") }
+            guard count > 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "count is too large") }
             documents.reserveCapacity(count)
             for i in 0..<count { documents.append(try callerBytes(texts[i], lengths[i], "texts[\(i)]")) }
         }
@@ -60,6 +61,7 @@ public func swifttok_decode(_ tokenizer: OpaquePointer?, _ ids: UnsafePointer<UI
 
 func idList(_ ids: UnsafePointer<UInt32>?, _ count: Int, _ name: String) throws(CError) -> [UInt32] {
     if count == 0 { return [] }
+    guard count > 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "\(name) count is too large") }
     guard let ids else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its count is \(count)") }
     return Array(UnsafeBufferPointer(start: ids, count: count))
 }
@@ -73,8 +75,9 @@ public func swifttok_decode_batch(_ tokenizer: OpaquePointer?, _ ids: UnsafePoin
     guard let t = TokenizerHandle.from(tokenizer) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL") }
     return guarded {
         var lists: [[UInt32]] = []
-        if count > 0 {
+        if count != 0 {
             guard let ids, let counts else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "ids or counts is NULL") }
+            guard count > 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "count is too large") }
             for i in 0..<count { lists.append(try idList(ids[i], counts[i], "ids[\(i)]")) }
         }
         let texts = try t.tokenizer.decodeBatch(lists, skipSpecialTokens: skipSpecialTokens != 0, threads: threads)
@@ -92,7 +95,7 @@ public func swifttok_texts_count(_ texts: OpaquePointer?) -> Int { (TextsHandle.
 @c @implementation
 public func swifttok_texts_get(_ texts: OpaquePointer?, _ index: Int, _ outLength: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
     outLength?.pointee = 0
-    guard let h = TextsHandle.from(texts), index >= 0, index + 1 < h.starts.count else { return nil }
+    guard let h = TextsHandle.from(texts), index >= 0, index < h.starts.count - 1 else { return nil }
     let start = h.starts[index]
     outLength?.pointee = h.starts[index + 1] - start
     guard let base = h.bytes.pointer else { return Static.empty }

@@ -113,7 +113,7 @@ public func swifttok_encode_ids(_ tokenizer: OpaquePointer?, _ text: UnsafePoint
         let (t, bytes) = try encodeArguments(tokenizer, text, length, flags)
         let result = try t.encodeIds(bytes: bytes, addSpecialTokens: flags.addSpecialTokens)
         outCount.pointee = result.count
-        if result.count > capacity {
+        if capacity >= 0 && result.count > capacity {
             return fail(SWIFTTOK_ERROR_BUFFER_TOO_SMALL, "buffer too small: \(result.count) ids, capacity \(capacity)")
         }
         if result.isEmpty { return SWIFTTOK_OK }
@@ -141,6 +141,7 @@ public func swifttok_count_tokens_up_to(_ tokenizer: OpaquePointer?, _ text: Uns
     guard let outCount, let outByteEnd else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_count or out_byte_end is NULL") }
     return guarded {
         let (t, bytes) = try encodeArguments(tokenizer, text, length, flags)
+        let limit = limit < 0 ? Int.max : limit  // SIZE_MAX ("no limit") arrives negative.
         let e = try t.encode(bytes: bytes, addSpecialTokens: flags.addSpecialTokens, offsets: .byte)
         if e.count <= limit {
             outCount.pointee = e.count

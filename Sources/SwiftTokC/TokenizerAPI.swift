@@ -13,7 +13,7 @@ public func swifttok_tokenizer_from_file(_ path: UnsafePointer<CChar>?, _ out: U
         out.pointee = TokenizerHandle(try Tokenizer(contentsOfFile: String(cString: path))).opaque
         return SWIFTTOK_OK
     } catch {
-        return fail(error)
+        return failLoading(error)
     }
 }
 
@@ -29,7 +29,7 @@ public func swifttok_tokenizer_from_bytes(_ data: UnsafePointer<UInt8>?, _ lengt
     } catch let e as CError {
         return fail(e.status, e.message)
     } catch {
-        return fail(error)
+        return failLoading(error)
     }
 }
 
@@ -62,7 +62,8 @@ func copyOut(_ bytes: [UInt8], _ buffer: UnsafeMutableRawPointer?, _ capacity: I
              _ outLength: UnsafeMutablePointer<Int>?) -> swifttok_status {
     guard let outLength else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_length is NULL") }
     outLength.pointee = bytes.count
-    if bytes.count > capacity {
+    // A size_t capacity above PTRDIFF_MAX arrives negative: it is "large enough".
+    if capacity >= 0 && bytes.count > capacity {
         return fail(SWIFTTOK_ERROR_BUFFER_TOO_SMALL, "buffer too small: \(bytes.count) bytes needed, capacity \(capacity)")
     }
     if bytes.isEmpty { return SWIFTTOK_OK }
@@ -130,4 +131,10 @@ func direction(_ d: swifttok_direction) -> PaddingDirection? {
     case SWIFTTOK_LEFT: return .left
     default: return nil
     }
+}
+
+/// A load error: a token the file names but does not define makes the file malformed.
+func failLoading(_ error: Error) -> swifttok_status {
+    if let e = error as? TokenizerError, e.kind == .unknownToken { return fail(SWIFTTOK_ERROR_MALFORMED, e.description) }
+    return fail(error)
 }
