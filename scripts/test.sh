@@ -41,6 +41,9 @@ oracle() {
 }
 run_suite "oracle" oracle ${PYTEST_ARGS:-}
 
+# The C ABI from C: parity, misuse, threads; gcc, clang, ASan+UBSan, valgrind, TSan.
+run_suite "c" bash "$ROOT/scripts/test-c.sh"
+
 # The C library through the Python package (ctypes), against tokenizers/tiktoken.
 run_suite "python" bash "$ROOT/scripts/test-python.sh" -q -p no:cacheprovider
 
@@ -51,7 +54,7 @@ if [[ "${SWIFTTOK_BENCH:-${CI:-0}}" == 1 || "${SWIFTTOK_BENCH:-${CI:-}}" == true
 fi
 
 passed=0; failed=0
-for s in "swift build" "swift test" "oracle" "python"; do
+for s in "swift build" "swift test" "oracle" "c" "python"; do
     if [[ ${RESULT[$s]} == passed ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 say "summary ($((SECONDS - START)) s):"

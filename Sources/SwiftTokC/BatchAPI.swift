@@ -61,8 +61,8 @@ public func swifttok_decode(_ tokenizer: OpaquePointer?, _ ids: UnsafePointer<UI
 
 func idList(_ ids: UnsafePointer<UInt32>?, _ count: Int, _ name: String) throws(CError) -> [UInt32] {
     if count == 0 { return [] }
+    guard let ids else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its count is \(UInt(bitPattern: count))") }
     guard count > 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "\(name) count is too large") }
-    guard let ids else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its count is \(count)") }
     return Array(UnsafeBufferPointer(start: ids, count: count))
 }
 

@@ -174,9 +174,9 @@ final class TextsHandle {
 /// Copies caller bytes, checking the pointer/length pair (NULL is fine only with length 0).
 func callerBytes(_ p: UnsafeRawPointer?, _ length: Int, _ name: String) throws(CError) -> [UInt8] {
     if length == 0 { return [] }
+    guard let p else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its length is \(UInt(bitPattern: length))") }
     // A size_t above PTRDIFF_MAX arrives as a negative Int: no real buffer is that long.
     guard length > 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "\(name) length is too large") }
-    guard let p else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its length is \(length)") }
     return Array(UnsafeRawBufferPointer(start: p, count: length))
 }
 
