@@ -4,7 +4,7 @@
 Input: documents of ../shared/corpora (English, multilingual, code), split like the parity oracle
 (paragraphs up to 4 KB, Tests/oracle/oracle/corpus.py). Each group is sampled to --mb MB (evenly spread
 over its documents, fixed seed) and written to a temp file; every engine encodes the same documents:
-  swifttok    `swifttok bench --tokenizer F --threads N --docs paragraphs --max-doc-bytes 4096 FILE`
+  swifttok    `swifttok bench --tokenizer F --threads N --docs jsonl FILE` (the same documents)
   tokenizers  Tokenizer.encode_batch(docs, add_special_tokens=False), RAYON_NUM_THREADS=N
   tiktoken    Encoding.encode_ordinary_batch(docs, num_threads=N)
 Python engines run in their own subprocess per measurement (so the thread count applies), after a
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Tests" / "oracle"))
 
-from oracle.corpus import load_documents, split_documents  # noqa: E402
+from oracle.corpus import load_documents  # noqa: E402
 from oracle.paths import VOCAB, shared_missing_reason, swifttok_binary  # noqa: E402
 
 # name -> (swifttok file, tokenizers file or None, tiktoken encoding name or None)
@@ -57,9 +57,8 @@ def sample_docs(group, mb, seed=1234):
 
 def worker(engine, vocab_file, path, threads):
     """Runs in a subprocess: encodes the documents of `path` and prints seconds, tokens, bytes."""
-    text = Path(path).read_bytes().decode("utf-8")
-    docs = split_documents(text, 4096)
-    nbytes = len(text.encode("utf-8"))
+    docs = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    nbytes = sum(len(d.encode("utf-8")) for d in docs)
     warm = docs[: max(1, len(docs) // 20)]
     if engine == "tokenizers":
         from tokenizers import Tokenizer
@@ -91,7 +90,7 @@ def run_python(engine, vocab_file, path, threads):
 
 def run_swifttok(binary, vocab_file, path, threads):
     p = subprocess.run([binary, "bench", "--tokenizer", str(vocab_file), "--threads", str(threads),
-                        "--docs", "paragraphs", "--max-doc-bytes", "4096", str(path)],
+                        "--docs", "jsonl", str(path)],
                        capture_output=True, text=True)
     if p.returncode != 0:
         return {"error": (p.stderr.strip() or f"exit {p.returncode}")[-200:]}
@@ -135,8 +134,9 @@ def main():
     tmp = Path(tempfile.mkdtemp(prefix="swifttok-bench-"))
     files = {}
     for g in groups:
-        files[g] = tmp / f"{g}.txt"
-        files[g].write_bytes("".join(sample_docs(g, mb)).encode("utf-8"))
+        # The same documents for every engine: one JSON string per line.
+        files[g] = tmp / f"{g}.jsonl"
+        files[g].write_text("".join(json.dumps(d) + "\n" for d in sample_docs(g, mb)), encoding="utf-8")
     rows = []
     head = (f"{'vocab':<18}{'corpus':<7}{'thr':>4}{'swifttok':>10}{'tokenizers':>12}{'tiktoken':>10}"
             f"{'x tokenizers':>14}{'x tiktoken':>12}  tokens")

@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup var tokenizerOption: TokenizerOption
     @Argument(help: "Text files to encode.") var files: [String]
     @Option(help: "Threads (0 = all cores).") var threads: Int = 1
-    @Option(help: "How to cut files into documents: lines, paragraphs or file.") var docs: String = "paragraphs"
+    @Option(help: "How to cut files into documents: lines, paragraphs, file, or jsonl (one JSON string per line).") var docs: String = "paragraphs"
     @Option(help: "Cut documents longer than this many bytes (at a line break when possible).") var maxDocBytes: Int = 4096
     @Option(help: "Timed passes over the documents (the best is reported).") var repeats: Int = 3
     @Flag(help: "Add the post-processor's special tokens.") var specialTokens = false
@@ -72,6 +72,13 @@ enum Documents {
     static func split(_ bytes: [UInt8], mode: String, maxBytes: Int) -> [[UInt8]] {
         var docs: [[UInt8]] = []
         switch mode {
+        case "jsonl":
+            var start = 0
+            for (i, b) in bytes.enumerated() where b == 0x0A {
+                if i > start, case .string(let s)? = try? JSON.parse(Array(bytes[start..<i])) { docs.append(Array(s.utf8)) }
+                start = i + 1
+            }
+            return docs
         case "file":
             docs = [bytes]
         case "lines":
