@@ -12,11 +12,12 @@ enum FastPath: Sendable {
         if let p = ByteLevelBPEFastPath(normalizer: t.normalizer, preTokenizer: t.preTokenizer, model: t.model) {
             return .byteLevelBPE(p)
         }
-        if case .bert(let n)? = t.normalizer, n.cleanText, case .bert? = t.preTokenizer,
+        if let normalizer = t.normalizer, case .bert(let n) = normalizer, n.cleanText,
+           let preTokenizer = t.preTokenizer, case .bert = preTokenizer,
            case .wordPiece(let w) = t.model,
            let p = WordPieceFastPath(vocabulary: w.vocab.dictionary, unkToken: w.unkToken,
                                      prefix: w.continuingSubwordPrefix, maxInputChars: w.maxInputCharsPerWord,
-                                     lowercase: n.lowercase) {
+                                     lowercase: n.lowercase, normalizer: normalizer, preTokenizer: preTokenizer) {
             return .wordPiece(p)
         }
         return nil

@@ -12,6 +12,16 @@ struct WordPieceFastPath: Sendable {
     let continuation: ByteSliceTable
     let unkId: UInt32
     let maxInputChars: Int
+    /// Non-ASCII scalars that this tokenizer's normalizer leaves unchanged and its pre-tokenizer
+    /// isolates as punctuation (curly quotes, dashes, ellipses ...), found at load by running the
+    /// general pipeline's own components on each candidate; a chunk whose non-ASCII scalars are all
+    /// in this set stays on the fast path.
+    let punctuation: Set<UInt32>
+    /// Non-ASCII scalars that the normalizer turns into ASCII word characters or removes (accented
+    /// Latin letters and combining marks under strip_accents + lowercase: "á" → "a"), with their
+    /// replacement; found at load the same way. Only ASCII replacements are kept, so combining
+    /// order (NFD reordering) cannot matter.
+    let letters: [UInt32: [UInt8]]
 
     /// ASCII byte classes: 0 = word byte, 1 = separator (\t \n \r space), 2 = removed (other
     /// control characters), 3 = punctuation (its own piece).
@@ -24,8 +34,38 @@ struct WordPieceFastPath: Sendable {
         return t
     }()
 
-    init?(vocabulary: [String: UInt32], unkToken: String, prefix: String, maxInputChars: Int, lowercase: Bool) {
+    init?(vocabulary: [String: UInt32], unkToken: String, prefix: String, maxInputChars: Int, lowercase: Bool,
+          normalizer: Normalizer, preTokenizer: PreTokenizer) {
         guard let unk = vocabulary[unkToken], !prefix.isEmpty else { return nil }
+        var punctuation: Set<UInt32> = []
+        let candidates = Array(0xA1...0xBF) + Array(0x2010...0x205E) + Array(0x3001...0x3003) + Array(0x300C...0x300F)
+        for c in candidates {
+            var bytes: [UInt8] = []
+            UTF8Text.appendScalar(UInt32(c), to: &bytes)
+            var n = NormalizedString(bytes)
+            guard (try? normalizer.normalize(&n)) != nil, n.normalized == bytes else { continue }
+            var p = PreTokenizedString(Array("a".utf8) + bytes + Array("b".utf8))
+            guard (try? preTokenizer.preTokenize(&p)) != nil else { continue }
+            let pieces = p.splits.map(\.normalized.normalized)
+            if pieces == [Array("a".utf8), bytes, Array("b".utf8)] { punctuation.insert(UInt32(c)) }
+        }
+        self.punctuation = punctuation
+        var letters: [UInt32: [UInt8]] = [:]
+        for c in Array(0xC0...0x24F) + Array(0x300...0x36F) where c != 0xD7 && c != 0xF7 {
+            var bytes: [UInt8] = []
+            UTF8Text.appendScalar(UInt32(c), to: &bytes)
+            var n = NormalizedString(bytes)
+            guard (try? normalizer.normalize(&n)) != nil, n.normalized.allSatisfy({ $0 < 0x80 }) else { continue }
+            let replacement = n.normalized
+            guard replacement.allSatisfy({ WordPieceFastPath.asciiClass[Int($0)] == 0 }) else { continue }
+            var p = PreTokenizedString(Array("a".utf8) + bytes + Array("b".utf8))
+            guard (try? p.normalize({ try normalizer.normalize(&$0) })) != nil,
+                  (try? preTokenizer.preTokenize(&p)) != nil else { continue }
+            if p.splits.map(\.normalized.normalized) == [Array("a".utf8) + replacement + Array("b".utf8)] {
+                letters[UInt32(c)] = replacement
+            }
+        }
+        self.letters = letters
         self.unkId = unk
         self.lowercase = lowercase
         self.maxInputChars = maxInputChars
@@ -56,16 +96,33 @@ struct WordPieceFastPath: Sendable {
                     if c >= 0x80 { ascii = false } else if cls[Int(c)] == 1 { break }
                     end += 1
                 }
-                if !ascii {
+                if !ascii && !onlyKnownPunctuation(text, i, end) {
                     try general(UnsafeBufferPointer(rebasing: text[i..<end]), &ids)
                     i = end
                     continue
                 }
-                // Pure ASCII: drop control bytes, lowercase, isolate punctuation.
+                // ASCII and known punctuation: drop control bytes, lowercase, isolate punctuation.
                 var length = 0
                 var j = i
                 while j < end {
                     let c = text[j]
+                    if c >= 0x80 {
+                        let n = UTF8Text.sequenceLength(lead: c)
+                        let (scalar, _) = UTF8Text.decode(text, at: j)
+                        if let replacement = letters[scalar] {
+                            // Part of the word, as the normalizer writes it (ASCII, maybe empty).
+                            if length + replacement.count > word.count { word += [UInt8](repeating: 0, count: word.count + replacement.count) }
+                            for b in replacement { word[length] = b; length += 1 }
+                            j += n
+                            continue
+                        }
+                        // A known punctuation scalar: a piece of its own.
+                        if length > 0 { lookupWord(&word, length, &ids, &cache); length = 0 }
+                        for k in 0..<n { word[k] = text[j + k] }
+                        lookupWord(&word, n, &ids, &cache)
+                        j += n
+                        continue
+                    }
                     let k = cls[Int(c)]
                     if k == 2 { j += 1; continue }
                     if k == 3 {
@@ -84,6 +141,21 @@ struct WordPieceFastPath: Sendable {
                 i = end
             }
         }
+    }
+
+    /// True when every non-ASCII scalar of `text[start..<end]` is in `punctuation` or `letters`.
+    func onlyKnownPunctuation(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        if punctuation.isEmpty && letters.isEmpty { return false }
+        var j = start
+        while j < end {
+            if text[j] < 0x80 { j += 1; continue }
+            let n = UTF8Text.sequenceLength(lead: text[j])
+            guard j + n <= end, n > 1 else { return false }
+            let (s, _) = UTF8Text.decode(text, at: j)
+            if !punctuation.contains(s) && letters[s] == nil { return false }
+            j += n
+        }
+        return true
     }
 
     @inline(__always)

@@ -16,7 +16,7 @@ import Testing
     /// Documents: paragraphs of every corpus file (a bounded sample of each), plus edge cases.
     static let documents: [[UInt8]] = {
         guard let shared else { return [] }
-        let files = ["corpora/en/big.txt", "corpora/en/botchan.txt", "corpora/multi/udhr_selected_25langs.txt",
+        let files = ["corpora/en/big.txt", "corpora/en/botchan.txt", "corpora/en/pg2600_war_and_peace.txt", "corpora/multi/udhr_selected_25langs.txt",
                      "corpora/multi/emoji.txt", "corpora/multi/ja_wagahaiwa_nekodearu.txt",
                      "corpora/multi/utf8_sequence_0x10ffff.txt", "corpora/code/cpython311_lib.py.txt",
                      "corpora/code/c_headers.h.txt"]
@@ -36,7 +36,7 @@ import Testing
             }
         }
         let edge = ["", " ", "  a", "\t\n\r", "[CLS] x [SEP]", "<|endoftext|>hi<|endoftext|>", "A\u{0B}B\u{7F}c",
-                    "ÀÉÎõü naïve café", "中文字符 and ﬁ ligature", "   trailing   ", "'s 'S 'll 'LL", "12345678 ١٢٣",
+                    "ÀÉÎõü naïve café", "a\u{301}b Ａ “q” — x… ‘y’ ǅ ß Ǆ", "中文字符 and ﬁ ligature", "   trailing   ", "'s 'S 'll 'LL", "12345678 ١٢٣",
                     "<mask> <s></s>", "x\u{A0}y\u{2028}z\u{3000}w", String(repeating: "a", count: 5000)]
         return docs + edge.map { Array($0.utf8) }
     }()
