@@ -7,7 +7,21 @@ import SwiftTok
 /// What a `swifttok_tokenizer *` points to.
 final class TokenizerHandle {
     let tokenizer: Tokenizer
-    init(_ tokenizer: Tokenizer) { self.tokenizer = tokenizer }
+    /// The same tokenizer without padding: batches pad after encoding (to the longest, with a mask),
+    /// and without padding the ids-only fast path applies.
+    let unpadded: Tokenizer
+    /// padding.padToken as a NUL-terminated C string (swifttok_tokenizer_get_padding lends it).
+    let padToken: StableBuffer<UInt8>
+
+    init(_ tokenizer: Tokenizer) {
+        self.tokenizer = tokenizer
+        var u = tokenizer
+        u.padding = nil
+        unpadded = u
+        padToken = StableBuffer(Array((tokenizer.padding?.padToken ?? "").utf8) + [0])
+    }
+
+    deinit { padToken.free() }
 
     var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
 
@@ -107,17 +121,45 @@ final class EncodingHandle {
 final class BatchHandle {
     let ids: StableBuffer<UInt32>
     let starts: StableBuffer<Int>
+    let attentionMask: StableBuffer<UInt32>
     let count: Int
 
-    init(_ lists: [[UInt32]]) {
+    /// Flattens `lists`; with `padding`, pads them as tokenizers' pad_encodings (fixed length, or
+    /// the longest list, rounded up to a multiple) and masks the padding out.
+    init(_ lists: [[UInt32]], padding: PaddingParams? = nil) {
+        var target = 0
+        if let padding {
+            switch padding.strategy {
+            case .fixed(let n): target = n
+            case .batchLongest: target = lists.reduce(0) { Swift.max($0, $1.count) }
+            }
+            if let m = padding.padToMultipleOf, m > 0, target % m > 0 { target += m - target % m }
+        }
+        let total = lists.reduce(0) { $0 + Swift.max($1.count, target) }
         var flat: [UInt32] = []
-        flat.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        var mask: [UInt32] = []
+        flat.reserveCapacity(total)
+        mask.reserveCapacity(total)
         var starts: [Int] = [0]
+        starts.reserveCapacity(lists.count + 1)
+        let padId = padding?.padId ?? 0
+        let left = padding?.direction == .left
         for l in lists {
+            let extra = Swift.max(0, target - l.count)
+            if left && extra > 0 {
+                flat += repeatElement(padId, count: extra)
+                mask += repeatElement(0, count: extra)
+            }
             flat += l
+            mask += repeatElement(1, count: l.count)
+            if !left && extra > 0 {
+                flat += repeatElement(padId, count: extra)
+                mask += repeatElement(0, count: extra)
+            }
             starts.append(flat.count)
         }
         ids = StableBuffer(flat)
+        attentionMask = StableBuffer(mask)
         self.starts = StableBuffer(starts)
         count = lists.count
     }
@@ -125,6 +167,7 @@ final class BatchHandle {
     deinit {
         ids.free()
         starts.free()
+        attentionMask.free()
     }
 
     var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
