@@ -687,20 +687,15 @@ class DecodeStream:
     """Incremental decoding for generation, like tokenizers.decoders.DecodeStream: step() returns
     the newly completed text, or None while a character is incomplete. Use one stream per thread.
 
-    Single-id steps run in swifttok_decode_stream_step. The C stream cannot start from prefilled
-    ids or take several ids in one step, so a stream created with `ids` (or whose first step is a
-    list) follows tokenizers' step algorithm here, over Tokenizer.decode (exact as decode is)."""
+    Steps run in the C stream (swifttok_decode_stream_new_with_ids for `ids`, _step_ids for a list)."""
 
     def __init__(self, ids: Optional[Iterable[int]] = None, skip_special_tokens: bool = False, *,
                  tokenizer: Optional[Tokenizer] = None):
         self._skip = bool(skip_special_tokens)
         self._tokenizer: Optional[Tokenizer] = tokenizer
         self._stream: Optional[_Owned] = None
-        # Python mode state (tokenizers' names): the id window, its decoded prefix, and where
-        # the prefix's ids end in the window.
+        # The prefill (a prompt): context for the C stream, opened at the first step.
         self._ids: Optional[List[int]] = None if ids is None else list(_id_array(ids))
-        self._prefix = ""
-        self._prefix_index = 0
         self._buffer = ctypes.create_string_buffer(256)
         self._length = ctypes.c_size_t()
         self._lock = threading.Lock()
@@ -725,56 +720,39 @@ class DecodeStream:
                 self._tokenizer = tokenizer
             elif tokenizer is not None and tokenizer is not self._tokenizer:
                 raise fail(Status.INVALID_ARGUMENT, "a DecodeStream must be used with one tokenizer")
-            if self._stream is None and (self._ids is not None or many):
-                if self._ids is None:
-                    self._ids = []
-                return self._python_step(new_ids)
-            if many:
-                raise fail(Status.UNSUPPORTED, "a list of ids needs a stream that began with ids= or with a list")
             if self._stream is None:
                 self._open()
-            return self._native_step(new_ids[0])
+            return self._native_step(new_ids, many)
 
     def _open(self) -> None:
         t = self._tokenizer
         assert t is not None
         out = ctypes.c_void_p()
-        check(t._lib, t._lib.swifttok_decode_stream_new(t._handle.ptr, 1 if self._skip else 0, ctypes.byref(out)))
+        prefill = array.array("I", self._ids or [])
+        address = prefill.buffer_info()[0] if prefill else None
+        check(t._lib, t._lib.swifttok_decode_stream_new_with_ids(
+            t._handle.ptr, 1 if self._skip else 0, address, len(prefill), ctypes.byref(out)))
         self._stream = _Owned(out.value, t._lib.swifttok_decode_stream_free)
 
-    def _native_step(self, id: int) -> Optional[str]:
+    def _native_step(self, ids: List[int], many: bool) -> Optional[str]:
         cdll = self._tokenizer._lib  # type: ignore[union-attr]
         assert self._stream is not None
-        status = cdll.swifttok_decode_stream_step(self._stream.ptr, id, self._buffer, len(self._buffer),
-                                                  ctypes.byref(self._length))
+        if many:
+            arr = array.array("I", ids)
+            address = arr.buffer_info()[0] if arr else None
+
+            def call() -> int:
+                return cdll.swifttok_decode_stream_step_ids(self._stream.ptr, address, len(arr), self._buffer,
+                                                            len(self._buffer), ctypes.byref(self._length))
+        else:
+            def call() -> int:
+                return cdll.swifttok_decode_stream_step(self._stream.ptr, ids[0], self._buffer, len(self._buffer),
+                                                        ctypes.byref(self._length))
+        status = call()
         if status == Status.BUFFER_TOO_SMALL:
-            # The stream kept the text; the same id again fetches it without feeding it twice.
+            # The stream kept the text; the same ids again fetch it without feeding them twice.
             self._buffer = ctypes.create_string_buffer(self._length.value)
-            status = cdll.swifttok_decode_stream_step(self._stream.ptr, id, self._buffer, len(self._buffer),
-                                                      ctypes.byref(self._length))
+            status = call()
         check(cdll, status)
         n = self._length.value
         return self._buffer.raw[:n].decode("utf-8") if n else None
-
-    def _python_step(self, new_ids: List[int]) -> Optional[str]:
-        decode = self._tokenizer.decode  # type: ignore[union-attr]
-        ids = self._ids
-        assert ids is not None
-        # Prefilled ids become the prefix once they decode to whole characters.
-        if not self._prefix and ids:
-            prefix = decode(ids, self._skip)
-            if not prefix.endswith("\ufffd"):
-                self._prefix, self._prefix_index = prefix, len(ids)
-        ids.extend(new_ids)
-        text = decode(ids, self._skip)
-        # tokenizers compares UTF-8 lengths and waits while the text ends in U+FFFD.
-        if len(text.encode("utf-8")) <= len(self._prefix.encode("utf-8")) or text.endswith("\ufffd"):
-            return None
-        if not text.startswith(self._prefix):
-            raise fail(Status.ENCODING, f"decode stream: text {text!r} does not start with the previous {self._prefix!r}")
-        new_text = text[len(self._prefix):]
-        next_index = len(ids) - self._prefix_index
-        del ids[: self._prefix_index]
-        self._prefix = decode(ids, self._skip)
-        self._prefix_index = next_index
-        return new_text
