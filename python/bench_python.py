@@ -156,12 +156,16 @@ def worker(args):
     batch, one, ids_of = made
     result = {"digest": digest(ids_of(batch(docs[:200])))}
     batch(docs)  # Warm-up: caches, thread start.
-    times = []
+    times, cpu = [], []
     for _ in range(args.repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         batch(docs)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     result["mb_per_s"] = size / min(times) / 1e6
+    # CPU time of the whole process (all its threads): with 1 thread, a measure that a busy
+    # shared machine disturbs far less than wall time.
+    result["cpu_mb_per_s"] = size / max(min(cpu), 1e-9) / 1e6
     if args.threads == 1 and args.calls:
         result["sentence_ids"] = [int(i) for i in one(SENTENCE)]
         result["latency_cpu_us"], result["latency_wall_us"] = latency(lambda: one(SENTENCE), args.calls)
@@ -184,10 +188,23 @@ def find_cli(arg):
 
 
 def native(cli, path, docs_file, threads, repeat):
-    out = subprocess.run([cli, "bench", "-t", path, docs_file, "--docs", "jsonl", "--threads", str(threads),
-                          "--max-doc-bytes", str(1 << 40), "--repeats", str(repeat)],
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """The CLI's bench JSON, plus cpu_mb_per_s: the CPU seconds of `repeat` extra passes (a run
+    with 1 + repeat passes minus a run with 1 pass, from the children's rusage)."""
+    import resource
+
+    def run(passes):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        out = subprocess.run([cli, "bench", "-t", path, docs_file, "--docs", "jsonl", "--threads", str(threads),
+                              "--max-doc-bytes", str(1 << 40), "--repeats", str(passes)],
+                             capture_output=True, text=True, check=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        return json.loads(out.stdout.strip().splitlines()[-1]), cpu
+
+    result, cpu_many = run(1 + repeat)
+    _, cpu_one = run(1)
+    result["cpu_mb_per_s"] = result["bytes"] * repeat / max(cpu_many - cpu_one, 1e-9) / 1e6
+    return result
 
 
 def main():
@@ -231,13 +248,14 @@ def main():
         rows, latencies, digests = [], [], {}
         ref_engine = "tokenizers" if kind == "json" else "tiktoken"
         for threads in thread_counts:
-            nat = None
+            nat = nat_cpu = None
             if cli:
                 try:
-                    nat = native(cli, str(path), docs_file, threads, args.repeat)["mb_per_s"]
-                    rows.append(("swifttok native (CLI bench)", threads, nat, ""))
+                    r = native(cli, str(path), docs_file, threads, args.repeat)
+                    nat, nat_cpu = r["mb_per_s"], r["cpu_mb_per_s"]
+                    rows.append(("swifttok native (CLI bench)", threads, nat, "", nat_cpu))
                 except (subprocess.CalledProcessError, ValueError, KeyError) as e:
-                    rows.append(("swifttok native (CLI bench)", threads, None, f"failed: {e}"))
+                    rows.append(("swifttok native (CLI bench)", threads, None, f"failed: {e}", None))
             ours = None
             for engine in ENGINES:
                 env = dict(os.environ, RAYON_NUM_THREADS=str(threads))
@@ -245,22 +263,22 @@ def main():
                        "--repeat", str(args.repeat), "--calls", str(args.calls if threads == 1 else 0)]
                 proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
                 if proc.returncode != 0:
-                    rows.append((engine, threads, None, "failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:80]))
+                    rows.append((engine, threads, None, "failed: " + (proc.stderr.strip().splitlines() or ["?"])[-1][:80], None))
                     continue
                 r = json.loads(proc.stdout.strip().splitlines()[-1])
                 if "missing" in r:
-                    rows.append((engine, threads, None, "not installed"))
+                    rows.append((engine, threads, None, "not installed", None))
                     continue
                 if "skip" in r:
                     continue
                 digests[(engine, threads)] = r["digest"]
-                if engine == "swifttok":
-                    ours = r["mb_per_s"]
-                    if nat:
-                        floors.append((f"{name} {threads} thread(s): Python lists / native", ours / nat, 0.8))
-                if engine == "swifttok-numpy" and nat:
-                    floors.append((f"{name} {threads} thread(s): Python numpy / native", r["mb_per_s"] / nat, 0.8))
-                rows.append((engine, threads, r["mb_per_s"], ""))
+                if engine in ("swifttok", "swifttok-numpy") and nat:
+                    shape = "lists" if engine == "swifttok" else "numpy"
+                    if threads == 1:  # CPU time: stable on a shared machine
+                        floors.append((f"{name} 1 thread: Python {shape} / native (CPU time)",
+                                       r["cpu_mb_per_s"] / nat_cpu, 0.8))
+                    floors.append((f"{name} {threads} thread(s): Python {shape} / native (wall)", r["mb_per_s"] / nat, 0.8))
+                rows.append((engine, threads, r["mb_per_s"], "", r["cpu_mb_per_s"] if threads == 1 else None))
                 if "latency_cpu_us" in r:
                     latencies.append((engine, r["latency_cpu_us"], r["latency_wall_us"], r["sentence_ids"]))
                     if engine == "swifttok":
@@ -270,17 +288,21 @@ def main():
         ref = {t: d for (e, t), d in digests.items() if e == ref_engine}
         print(f"== {name} ({kind}); ratio = MB/s / swifttok Python (lists) at the same thread count; "
               f"ids = same as {ref_engine} on the first 200 documents")
-        print(f"{'engine':<30} {'threads':>7} {'MB/s':>9} {'ratio':>7}  ids")
-        base = {t: v for (e, t, v, _) in rows if e == "swifttok" and v}
-        for engine, threads, value, note in rows:
+        print("   (MB/s wall; with 1 thread also MB/s of process CPU time, and its ratio)")
+        print(f"{'engine':<30} {'threads':>7} {'MB/s':>9} {'ratio':>7} {'CPU MB/s':>9} {'ratio':>7}  ids")
+        base = {t: v for (e, t, v, _, _) in rows if e == "swifttok" and v}
+        base_cpu = {t: c for (e, t, _, _, c) in rows if e == "swifttok" and c}
+        for engine, threads, value, note, cpu in rows:
             same = ""
             if (engine, threads) in digests and threads in ref:
                 same = "same" if digests[(engine, threads)] == ref[threads] else "DIFFERENT"
             if value is None:
-                print(f"{engine:<30} {threads:>7} {'-':>9} {'':>7}  {note}")
+                print(f"{engine:<30} {threads:>7} {'-':>9} {'':>7} {'':>9} {'':>7}  {note}")
             else:
                 ratio = f"{value / base[threads]:.2f}" if threads in base else ""
-                print(f"{engine:<30} {threads:>7} {value:>9.1f} {ratio:>7}  {same}")
+                c = f"{cpu:.1f}" if cpu else ""
+                cr = f"{cpu / base_cpu[threads]:.2f}" if cpu and threads in base_cpu else ""
+                print(f"{engine:<30} {threads:>7} {value:>9.1f} {ratio:>7} {c:>9} {cr:>7}  {same}")
         print(f"\n{'short sentence, 1 thread':<30} {'us/call CPU':>12} {'us/call wall':>13}  ids")
         ref_ids = next((i for e, _, _, i in latencies if e == ref_engine), None)
         for engine, cpu, wall, ids in latencies:

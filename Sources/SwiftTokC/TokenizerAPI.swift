@@ -38,7 +38,7 @@ public func swifttok_tokenizer_free(_ tokenizer: OpaquePointer?) { TokenizerHand
 
 @c @implementation
 public func swifttok_vocab_size(_ tokenizer: OpaquePointer?) -> Int {
-    TokenizerHandle.from(tokenizer)?.tokenizer.vocabSize ?? 0
+    TokenizerHandle.from(tokenizer)?.vocabSize ?? 0
 }
 
 @c @implementation
