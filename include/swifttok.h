@@ -286,7 +286,10 @@ swifttok_status swifttok_encode_batch(const swifttok_tokenizer *tokenizer, const
  * swifttok_encode_batch with the texts in one buffer: text i is data[offsets[i] ..< offsets[i + 1]]
  * (`offsets` has count + 1 non-decreasing entries, offsets[count] <= the buffer's length; data
  * may be NULL when every text is empty). Saves building a pointer array (e.g. from Python,
- * where the texts are joined into one bytes object). Since 0.2.
+ * where the texts are joined into one bytes object). The texts are copied before the call
+ * returns; on success `*out` owns a new batch (free with swifttok_batch_free), on failure it is
+ * set to NULL. Thread-safe like swifttok_encode_batch (any number of calls on one tokenizer).
+ * Since 0.2.
  */
 swifttok_status swifttok_encode_batch_flat(const swifttok_tokenizer *tokenizer, const char *data,
                                            const size_t *offsets, size_t count, uint32_t flags, size_t threads,
