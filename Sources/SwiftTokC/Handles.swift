@@ -58,6 +58,19 @@ struct StableBuffer<T> {
         }
     }
 
+    /// `count` elements written in place by `fill`, which must initialize every one of them
+    /// (saves building an Array first and copying it).
+    init(count: Int, _ fill: (UnsafeMutablePointer<T>) -> Void) {
+        self.count = count
+        if count == 0 {
+            pointer = nil
+        } else {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: count)
+            fill(p)
+            pointer = p
+        }
+    }
+
     func free() {
         guard let pointer else { return }
         pointer.deinitialize(count: count)
@@ -138,31 +151,36 @@ final class BatchHandle {
             }
             if let m = padding.padToMultipleOf, m > 0, target % m > 0 { target += m - target % m }
         }
-        let total = lists.reduce(0) { $0 + Swift.max($1.count, target) }
-        var flat: [UInt32] = []
-        var mask: [UInt32] = []
-        flat.reserveCapacity(total)
-        mask.reserveCapacity(total)
         var starts: [Int] = [0]
         starts.reserveCapacity(lists.count + 1)
+        for l in lists { starts.append(starts[starts.count - 1] + Swift.max(l.count, target)) }
+        let total = starts[starts.count - 1]
         let padId = padding?.padId ?? 0
         let left = padding?.direction == .left
-        for l in lists {
-            let extra = Swift.max(0, target - l.count)
-            if left && extra > 0 {
-                flat += repeatElement(padId, count: extra)
-                mask += repeatElement(0, count: extra)
+        // Each row: [padding] ids [padding], written straight into the buffers the accessors lend.
+        ids = StableBuffer(count: total) { p in
+            for (i, l) in lists.enumerated() {
+                var o = starts[i]
+                let extra = Swift.max(0, target - l.count)
+                if left && extra > 0 {
+                    (p + o).initialize(repeating: padId, count: extra)
+                    o += extra
+                }
+                l.withUnsafeBufferPointer { b in
+                    if let base = b.baseAddress { (p + o).initialize(from: base, count: b.count) }
+                }
+                o += l.count
+                if !left && extra > 0 { (p + o).initialize(repeating: padId, count: extra) }
             }
-            flat += l
-            mask += repeatElement(1, count: l.count)
-            if !left && extra > 0 {
-                flat += repeatElement(padId, count: extra)
-                mask += repeatElement(0, count: extra)
-            }
-            starts.append(flat.count)
         }
-        ids = StableBuffer(flat)
-        attentionMask = StableBuffer(mask)
+        attentionMask = StableBuffer(count: total) { p in
+            p.initialize(repeating: 1, count: total)
+            guard target > 0 else { return }
+            for (i, l) in lists.enumerated() where l.count < target {
+                let extra = target - l.count
+                (p + (left ? starts[i] : starts[i] + l.count)).update(repeating: 0, count: extra)
+            }
+        }
         self.starts = StableBuffer(starts)
         count = lists.count
     }
