@@ -25,6 +25,10 @@ let package = Package(
         // The command is installed as `swifttok`; the product cannot share that name with the
         // C library product (PLATFORM.md).
         .executable(name: "swifttok-cli", targets: ["SwiftTokCLI"]),
+        // The same C ABI with the Swift runtime linked in (loads where no toolchain is installed);
+        // build it in its own scratch path: swift build -c release --product swifttok-static
+        // --scratch-path .build-static. scripts/install.sh installs it as libswifttok.so.
+        .library(name: "swifttok-static", type: .dynamic, targets: ["SwiftTokCStatic"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +41,10 @@ let package = Package(
         .target(
             name: "SwiftTokC", dependencies: ["SwiftTok", "CSwiftTokABI"], swiftSettings: fast,
             linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libswifttok.so", "-Xlinker", "--no-undefined"])]),
+        .target(
+            name: "SwiftTokCStatic", dependencies: ["SwiftTokC"],
+            swiftSettings: [.unsafeFlags(["-static-stdlib"])],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         .executableTarget(
             name: "SwiftTokCLI",
             dependencies: ["SwiftTok", .product(name: "ArgumentParser", package: "swift-argument-parser")],

@@ -36,16 +36,25 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define SWIFTTOK_VERSION_MAJOR 0
-#define SWIFTTOK_VERSION_MINOR 1
+#define SWIFTTOK_VERSION_MINOR 2
 #define SWIFTTOK_VERSION_PATCH 0
 /** MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define SWIFTTOK_VERSION_NUMBER (SWIFTTOK_VERSION_MAJOR * 10000 + SWIFTTOK_VERSION_MINOR * 100 + SWIFTTOK_VERSION_PATCH)
-#define SWIFTTOK_VERSION_STRING "0.1.0"
+#define SWIFTTOK_VERSION_STRING "0.2.0"
 
 /** The version of the loaded library, as SWIFTTOK_VERSION_NUMBER (compare with the header's). */
 unsigned swifttok_version_number(void);
 
-/** The version of the loaded library as a static string, e.g. "0.1.0". */
+/*
+ * History (a minor version only adds functions; nothing changes meaning):
+ * 0.1.0  first ABI.
+ * 0.2.0  swifttok_tokenizer_get_truncation / _get_padding; swifttok_encode_batch applies the
+ *        tokenizer's padding across the batch (pad to the longest) and swifttok_batch_attention_mask;
+ *        swifttok_encode_batch_flat (one buffer of texts); swifttok_decode_stream_new_with_ids
+ *        (prefilled stream) and swifttok_decode_stream_step_ids (several ids in one step).
+ */
+
+/** The version of the loaded library as a static string, e.g. "0.2.0". */
 const char *swifttok_version_string(void);
 
 /* ---------------------------------------------------------------------------------------------
@@ -170,6 +179,22 @@ swifttok_status swifttok_tokenizer_configure(const swifttok_tokenizer *tokenizer
                                              const swifttok_truncation *truncation,
                                              const swifttok_padding *padding, swifttok_tokenizer **out);
 
+/**
+ * The truncation settings of `tokenizer` (from its file or swifttok_tokenizer_configure).
+ * `*out_enabled` receives 1 and `*out` the settings when truncation is on; 0 and a zeroed `*out`
+ * when it is off. Since 0.2. Thread-safe (the tokenizer is immutable).
+ */
+swifttok_status swifttok_tokenizer_get_truncation(const swifttok_tokenizer *tokenizer, int *out_enabled,
+                                                  swifttok_truncation *out);
+
+/**
+ * The padding settings of `tokenizer`, as swifttok_tokenizer_get_truncation. `out->length` is 0 for
+ * "pad to the longest of a batch". `out->pad_token` is borrowed: a NUL-terminated string owned by
+ * the tokenizer, valid until it is freed. Since 0.2. Thread-safe.
+ */
+swifttok_status swifttok_tokenizer_get_padding(const swifttok_tokenizer *tokenizer, int *out_enabled,
+                                               swifttok_padding *out);
+
 /* ---------------------------------------------------------------------------------------------
  * Encoding one input
  * ------------------------------------------------------------------------------------------- */
@@ -248,10 +273,27 @@ typedef struct swifttok_batch swifttok_batch;
  * Encodes `count` texts (texts[i] with lengths[i] bytes) on `threads` threads (0 = all cores;
  * no global pool, safe after fork). On success `*out` owns a batch (free with swifttok_batch_free).
  * If any input fails, nothing is returned and the status names the first failing input's problem.
+ * Truncation and padding follow the tokenizer's settings, as tokenizers' encode_batch: with
+ * padding length 0 every input is padded to the longest of the batch (rounded up to
+ * pad_to_multiple_of), with a fixed length each input is padded to it (since 0.2); the attention
+ * mask (swifttok_batch_attention_mask) tells padding from real tokens.
  */
 swifttok_status swifttok_encode_batch(const swifttok_tokenizer *tokenizer, const char *const *texts,
                                       const size_t *lengths, size_t count, uint32_t flags, size_t threads,
                                       swifttok_batch **out);
+
+/**
+ * swifttok_encode_batch with the texts in one buffer: text i is data[offsets[i] ..< offsets[i + 1]]
+ * (`offsets` has count + 1 non-decreasing entries, offsets[count] <= the buffer's length; data
+ * may be NULL when every text is empty). Saves building a pointer array (e.g. from Python,
+ * where the texts are joined into one bytes object). The texts are copied before the call
+ * returns; on success `*out` owns a new batch (free with swifttok_batch_free), on failure it is
+ * set to NULL. Thread-safe like swifttok_encode_batch (any number of calls on one tokenizer).
+ * Since 0.2.
+ */
+swifttok_status swifttok_encode_batch_flat(const swifttok_tokenizer *tokenizer, const char *data,
+                                           const size_t *offsets, size_t count, uint32_t flags, size_t threads,
+                                           swifttok_batch **out);
 
 /** Releases a batch. NULL is allowed. */
 void swifttok_batch_free(swifttok_batch *batch);
@@ -267,6 +309,12 @@ const uint32_t *swifttok_batch_ids(const swifttok_batch *batch, size_t *out_tota
 
 /** count + 1 start indexes into the flat ids (borrowed). */
 const size_t *swifttok_batch_starts(const swifttok_batch *batch);
+
+/**
+ * The attention mask of the flat ids (borrowed; as many entries as swifttok_batch_ids gives,
+ * *out_total receives that number): 1 for a token, 0 for padding. Since 0.2.
+ */
+const uint32_t *swifttok_batch_attention_mask(const swifttok_batch *batch, size_t *out_total);
 
 /* ---------------------------------------------------------------------------------------------
  * Decoding
@@ -312,6 +360,15 @@ typedef struct swifttok_decode_stream swifttok_decode_stream;
 swifttok_status swifttok_decode_stream_new(const swifttok_tokenizer *tokenizer, int skip_special_tokens,
                                            swifttok_decode_stream **out);
 
+/**
+ * A new stream that starts after `ids` (count ids, copied; e.g. the prompt): their text is never
+ * returned, they are context for the first steps, as tokenizers' DecodeStream(ids=...).
+ * ids may be NULL when count is 0. Since 0.2.
+ */
+swifttok_status swifttok_decode_stream_new_with_ids(const swifttok_tokenizer *tokenizer, int skip_special_tokens,
+                                                    const uint32_t *ids, size_t count,
+                                                    swifttok_decode_stream **out);
+
 /** Releases a stream. NULL is allowed. */
 void swifttok_decode_stream_free(swifttok_decode_stream *stream);
 
@@ -323,6 +380,14 @@ void swifttok_decode_stream_free(swifttok_decode_stream *stream);
  */
 swifttok_status swifttok_decode_stream_step(swifttok_decode_stream *stream, uint32_t id, char *buffer,
                                             size_t capacity, size_t *out_length);
+
+/**
+ * Feeds `count` ids at once (tokenizers' step with a list of ids): the text they complete, as
+ * swifttok_decode_stream_step, including the too-small-buffer protocol (call again with the same
+ * ids to fetch the kept text). ids may be NULL when count is 0. Since 0.2. Same thread rule.
+ */
+swifttok_status swifttok_decode_stream_step_ids(swifttok_decode_stream *stream, const uint32_t *ids, size_t count,
+                                                char *buffer, size_t capacity, size_t *out_length);
 
 #ifdef __cplusplus
 }

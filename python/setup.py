@@ -24,7 +24,9 @@ class BuildPy(build_py):
             f"# The swifttok checkout this package was installed from (None: unknown).\nREPO_ROOT = {root!r}\n")
         bundle = os.environ.get("SWIFTTOK_BUNDLE_LIBRARY")
         if bundle:
-            shutil.copy2(bundle, target / Path(bundle).name)
+            # Always under the name the package loads (the self-contained build is
+            # .build-static/release/libswifttok-static.so).
+            shutil.copy2(bundle, target / ("libswifttok.dylib" if bundle.endswith(".dylib") else "libswifttok.so"))
 
 
 setup(cmdclass={"build_py": BuildPy})

@@ -47,6 +47,10 @@ run_suite "c" bash "$ROOT/scripts/test-c.sh"
 # The C library through the Python package (ctypes), against tokenizers/tiktoken.
 run_suite "python" bash "$ROOT/scripts/test-python.sh" -q -p no:cacheprovider
 
+# The self-contained libswifttok.so (scripts/install.sh to a temp prefix): C and Python tests with
+# the Swift toolchain hidden, and a pkg-config build.
+run_suite "static" bash "$ROOT/scripts/test-static.sh"
+
 # Throughput smoke run (informational, never fails the run): on in CI, SWIFTTOK_BENCH=0 turns it off.
 if [[ "${SWIFTTOK_BENCH:-${CI:-0}}" == 1 || "${SWIFTTOK_BENCH:-${CI:-}}" == true ]]; then
     say "== bench (quick, informational)"
@@ -54,7 +58,7 @@ if [[ "${SWIFTTOK_BENCH:-${CI:-0}}" == 1 || "${SWIFTTOK_BENCH:-${CI:-}}" == true
 fi
 
 passed=0; failed=0
-for s in "swift build" "swift test" "oracle" "c" "python"; do
+for s in "swift build" "swift test" "oracle" "c" "python" "static"; do
     if [[ ${RESULT[$s]} == passed ]]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
 say "summary ($((SECONDS - START)) s):"

@@ -11,7 +11,7 @@ public func swifttok_encode_batch(_ tokenizer: OpaquePointer?, _ texts: UnsafePo
     guard let out else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out is NULL") }
     out.pointee = nil
     return guarded {
-        let (t, _) = try encodeArguments(tokenizer, nil, 0, flags)
+        let h = try batchArguments(tokenizer, flags)
         var documents: [[UInt8]] = []
         if count != 0 {
             guard let texts, let lengths else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "texts or lengths is NULL") }
@@ -19,10 +19,54 @@ public func swifttok_encode_batch(_ tokenizer: OpaquePointer?, _ texts: UnsafePo
             documents.reserveCapacity(count)
             for i in 0..<count { documents.append(try callerBytes(texts[i], lengths[i], "texts[\(i)]")) }
         }
-        let ids = try t.encodeIdsBatch(documents, addSpecialTokens: flags.addSpecialTokens, threads: threads)
-        out.pointee = BatchHandle(ids).opaque
+        out.pointee = try encodeBatch(h, documents, flags, threads).opaque
         return SWIFTTOK_OK
     }
+}
+
+@c @implementation
+public func swifttok_encode_batch_flat(_ tokenizer: OpaquePointer?, _ data: UnsafePointer<CChar>?,
+                                       _ offsets: UnsafePointer<Int>?, _ count: Int, _ flags: UInt32, _ threads: Int,
+                                       _ out: UnsafeMutablePointer<OpaquePointer?>?) -> swifttok_status {
+    guard let out else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out is NULL") }
+    out.pointee = nil
+    return guarded {
+        let h = try batchArguments(tokenizer, flags)
+        var documents: [[UInt8]] = []
+        if count != 0 {
+            guard let offsets else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "offsets is NULL") }
+            guard count > 0, count < Int.max else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "count is too large") }
+            // Checked before any text is read: offsets[i] <= offsets[i + 1], none above PTRDIFF_MAX.
+            guard offsets[0] >= 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "offsets[0] is too large") }
+            for i in 0..<count where offsets[i + 1] < offsets[i] {
+                throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT,
+                             "offsets[\(i + 1)] (\(UInt(bitPattern: offsets[i + 1]))) is less than offsets[\(i)] (\(offsets[i]))")
+            }
+            if offsets[count] > offsets[0] && data == nil {
+                throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "data is NULL but the offsets span \(offsets[count] - offsets[0]) bytes")
+            }
+            documents.reserveCapacity(count)
+            for i in 0..<count {
+                let length = offsets[i + 1] - offsets[i]
+                documents.append(length == 0 ? [] : try callerBytes(data.map { $0 + offsets[i] }, length, "text \(i)"))
+            }
+        }
+        out.pointee = try encodeBatch(h, documents, flags, threads).opaque
+        return SWIFTTOK_OK
+    }
+}
+
+/// Checks the tokenizer and flags of a batch call (batches give ids only: no offsets flag needed).
+func batchArguments(_ tokenizer: OpaquePointer?, _ flags: UInt32) throws(CError) -> TokenizerHandle {
+    guard let h = TokenizerHandle.from(tokenizer) else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL") }
+    guard flags & ~knownFlags == 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "unknown flags 0x\(String(flags, radix: 16))") }
+    return h
+}
+
+/// The ids of `documents`, padded together as the tokenizer's padding says.
+func encodeBatch(_ h: TokenizerHandle, _ documents: [[UInt8]], _ flags: UInt32, _ threads: Int) throws -> BatchHandle {
+    let ids = try h.unpadded.encodeIdsBatch(documents, addSpecialTokens: flags.addSpecialTokens, threads: threads)
+    return BatchHandle(ids, padding: h.tokenizer.padding)
 }
 
 @c @implementation
@@ -39,6 +83,16 @@ public func swifttok_batch_ids(_ batch: OpaquePointer?, _ outTotal: UnsafeMutabl
     }
     outTotal?.pointee = b.ids.count
     return b.ids.pointer.map { UnsafePointer($0) }
+}
+
+@c @implementation
+public func swifttok_batch_attention_mask(_ batch: OpaquePointer?, _ outTotal: UnsafeMutablePointer<Int>?) -> UnsafePointer<UInt32>? {
+    guard let b = BatchHandle.from(batch) else {
+        outTotal?.pointee = 0
+        return nil
+    }
+    outTotal?.pointee = b.attentionMask.count
+    return b.attentionMask.pointer.map { UnsafePointer($0) }
 }
 
 @c @implementation

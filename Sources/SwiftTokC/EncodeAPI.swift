@@ -7,11 +7,13 @@ import SwiftTok
 let knownFlags: UInt32 = UInt32(SWIFTTOK_ADD_SPECIAL_TOKENS) | UInt32(SWIFTTOK_CHAR_OFFSETS)
 
 /// Checks the common arguments of an encoding call.
+/// Returns the handle, not a copy of its Tokenizer value: a copy retains and releases every stage
+/// on each call, a fixed cost that dominates short inputs.
 func encodeArguments(_ tokenizer: OpaquePointer?, _ text: UnsafePointer<CChar>?, _ length: Int,
-                     _ flags: UInt32) throws(CError) -> (Tokenizer, [UInt8]) {
+                     _ flags: UInt32) throws(CError) -> (TokenizerHandle, [UInt8]) {
     guard let t = TokenizerHandle.from(tokenizer) else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL") }
     guard flags & ~knownFlags == 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "unknown flags 0x\(String(flags, radix: 16))") }
-    return (t.tokenizer, try callerBytes(text, length, "text"))
+    return (t, try callerBytes(text, length, "text"))
 }
 
 extension UInt32 {
@@ -37,9 +39,9 @@ public func swifttok_encode(_ tokenizer: OpaquePointer?, _ text: UnsafePointer<C
     guard let out else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out is NULL") }
     out.pointee = nil
     return guarded {
-        let (t, bytes) = try encodeArguments(tokenizer, text, length, flags)
+        let (h, bytes) = try encodeArguments(tokenizer, text, length, flags)
         let pairBytes: [UInt8]? = pair == nil && pairLength == 0 ? nil : try callerBytes(pair, pairLength, "pair")
-        let e = try t.encode(bytes: bytes, pair: pairBytes, addSpecialTokens: flags.addSpecialTokens, offsets: flags.offsetType)
+        let e = try h.tokenizer.encode(bytes: bytes, pair: pairBytes, addSpecialTokens: flags.addSpecialTokens, offsets: flags.offsetType)
         out.pointee = EncodingHandle(e).opaque
         return SWIFTTOK_OK
     }
@@ -110,8 +112,8 @@ public func swifttok_encode_ids(_ tokenizer: OpaquePointer?, _ text: UnsafePoint
                                 _ outCount: UnsafeMutablePointer<Int>?) -> swifttok_status {
     guard let outCount else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_count is NULL") }
     return guarded {
-        let (t, bytes) = try encodeArguments(tokenizer, text, length, flags)
-        let result = try t.encodeIds(bytes: bytes, addSpecialTokens: flags.addSpecialTokens)
+        let (h, bytes) = try encodeArguments(tokenizer, text, length, flags)
+        let result = try h.tokenizer.encodeIds(bytes: bytes, addSpecialTokens: flags.addSpecialTokens)
         outCount.pointee = result.count
         if capacity >= 0 && result.count > capacity {
             return fail(SWIFTTOK_ERROR_BUFFER_TOO_SMALL, "buffer too small: \(result.count) ids, capacity \(capacity)")
@@ -128,8 +130,8 @@ public func swifttok_count_tokens(_ tokenizer: OpaquePointer?, _ text: UnsafePoi
                                   _ outCount: UnsafeMutablePointer<Int>?) -> swifttok_status {
     guard let outCount else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_count is NULL") }
     return guarded {
-        let (t, bytes) = try encodeArguments(tokenizer, text, length, flags)
-        outCount.pointee = try t.encodeIds(bytes: bytes, addSpecialTokens: flags.addSpecialTokens).count
+        let (h, bytes) = try encodeArguments(tokenizer, text, length, flags)
+        outCount.pointee = try h.tokenizer.encodeIds(bytes: bytes, addSpecialTokens: flags.addSpecialTokens).count
         return SWIFTTOK_OK
     }
 }
@@ -140,9 +142,9 @@ public func swifttok_count_tokens_up_to(_ tokenizer: OpaquePointer?, _ text: Uns
                                         _ outByteEnd: UnsafeMutablePointer<Int>?) -> swifttok_status {
     guard let outCount, let outByteEnd else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_count or out_byte_end is NULL") }
     return guarded {
-        let (t, bytes) = try encodeArguments(tokenizer, text, length, flags)
+        let (h, bytes) = try encodeArguments(tokenizer, text, length, flags)
         let limit = limit < 0 ? Int.max : limit  // SIZE_MAX ("no limit") arrives negative.
-        let e = try t.encode(bytes: bytes, addSpecialTokens: flags.addSpecialTokens, offsets: .byte)
+        let e = try h.tokenizer.encode(bytes: bytes, addSpecialTokens: flags.addSpecialTokens, offsets: .byte)
         if e.count <= limit {
             outCount.pointee = e.count
             outByteEnd.pointee = bytes.count

@@ -38,7 +38,7 @@ public func swifttok_tokenizer_free(_ tokenizer: OpaquePointer?) { TokenizerHand
 
 @c @implementation
 public func swifttok_vocab_size(_ tokenizer: OpaquePointer?) -> Int {
-    TokenizerHandle.from(tokenizer)?.tokenizer.vocabSize ?? 0
+    TokenizerHandle.from(tokenizer)?.vocabSize ?? 0
 }
 
 @c @implementation
@@ -137,4 +137,50 @@ func direction(_ d: swifttok_direction) -> PaddingDirection? {
 func failLoading(_ error: Error) -> swifttok_status {
     if let e = error as? TokenizerError, e.kind == .unknownToken { return fail(SWIFTTOK_ERROR_MALFORMED, e.description) }
     return fail(error)
+}
+
+@c @implementation
+public func swifttok_tokenizer_get_truncation(_ tokenizer: OpaquePointer?, _ outEnabled: UnsafeMutablePointer<Int32>?,
+                                              _ out: UnsafeMutablePointer<swifttok_truncation>?) -> swifttok_status {
+    guard let t = TokenizerHandle.from(tokenizer) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL") }
+    guard let outEnabled, let out else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_enabled or out is NULL") }
+    guard let tr = t.tokenizer.truncation else {
+        outEnabled.pointee = 0
+        out.pointee = swifttok_truncation(max_length: 0, stride: 0, strategy: SWIFTTOK_TRUNCATE_LONGEST_FIRST, direction: SWIFTTOK_RIGHT)
+        return SWIFTTOK_OK
+    }
+    let strategy: swifttok_truncation_strategy
+    switch tr.strategy {
+    case .longestFirst: strategy = SWIFTTOK_TRUNCATE_LONGEST_FIRST
+    case .onlyFirst: strategy = SWIFTTOK_TRUNCATE_ONLY_FIRST
+    case .onlySecond: strategy = SWIFTTOK_TRUNCATE_ONLY_SECOND
+    }
+    outEnabled.pointee = 1
+    out.pointee = swifttok_truncation(max_length: tr.maxLength, stride: tr.stride, strategy: strategy,
+                                      direction: tr.direction == .left ? SWIFTTOK_LEFT : SWIFTTOK_RIGHT)
+    return SWIFTTOK_OK
+}
+
+@c @implementation
+public func swifttok_tokenizer_get_padding(_ tokenizer: OpaquePointer?, _ outEnabled: UnsafeMutablePointer<Int32>?,
+                                           _ out: UnsafeMutablePointer<swifttok_padding>?) -> swifttok_status {
+    guard let t = TokenizerHandle.from(tokenizer) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL") }
+    guard let outEnabled, let out else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_enabled or out is NULL") }
+    guard let p = t.tokenizer.padding else {
+        outEnabled.pointee = 0
+        out.pointee = swifttok_padding(length: 0, pad_to_multiple_of: 0, direction: SWIFTTOK_RIGHT, pad_id: 0,
+                                       pad_type_id: 0, pad_token: nil)
+        return SWIFTTOK_OK
+    }
+    let length: Int
+    switch p.strategy {
+    case .batchLongest: length = 0
+    case .fixed(let n): length = n
+    }
+    outEnabled.pointee = 1
+    out.pointee = swifttok_padding(length: length, pad_to_multiple_of: p.padToMultipleOf ?? 0,
+                                   direction: p.direction == .left ? SWIFTTOK_LEFT : SWIFTTOK_RIGHT,
+                                   pad_id: p.padId, pad_type_id: p.padTypeId,
+                                   pad_token: t.padToken.pointer.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) })
+    return SWIFTTOK_OK
 }

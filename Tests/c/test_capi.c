@@ -769,6 +769,284 @@ static void test_configure(swifttok_tokenizer *t) {
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Additions of ABI 0.2: settings getters, batch padding and mask, flat batches, stream prefill
+ * and multi-id steps. Expected values come from tokenizers 0.23.3 on tiny_json (each test names
+ * the tokenizers calls that give them).
+ * ------------------------------------------------------------------------------------------- */
+
+/* Checks a batch's flat ids and mask against rows of `width` (the batch is rectangular). */
+static void check_batch_rows(swifttok_batch *b, size_t rows, size_t width, const uint32_t *want_ids,
+                             const uint32_t *want_mask) {
+    size_t total = 99, mask_total = 99, i;
+    const uint32_t *ids = swifttok_batch_ids(b, &total);
+    const uint32_t *mask = swifttok_batch_attention_mask(b, &mask_total);
+    const size_t *starts = swifttok_batch_starts(b);
+    CHECK(swifttok_batch_count(b) == rows && total == rows * width && mask_total == total);
+    if (ids == NULL || mask == NULL || starts == NULL || total != rows * width || mask_total != total) return;
+    for (i = 0; i <= rows; i++) CHECK(starts[i] == i * width);
+    CHECK(memcmp(ids, want_ids, total * sizeof *ids) == 0);
+    CHECK(memcmp(mask, want_mask, total * sizeof *mask) == 0);
+    if (memcmp(ids, want_ids, total * sizeof *ids) != 0) print_ids("    got", ids, total);
+}
+
+static void test_settings_getters(swifttok_tokenizer *t) {
+    swifttok_truncation tr, got_tr;
+    swifttok_padding pad, got_pad;
+    swifttok_tokenizer *c = NULL;
+    int enabled = 7;
+
+    EXPECT_STATUS(swifttok_tokenizer_get_truncation(NULL, &enabled, &got_tr), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_tokenizer_get_truncation(t, NULL, &got_tr), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_tokenizer_get_truncation(t, &enabled, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_tokenizer_get_padding(NULL, &enabled, &got_pad), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_tokenizer_get_padding(t, NULL, &got_pad), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_tokenizer_get_padding(t, &enabled, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    /* tiny_json has "truncation": null, "padding": null. */
+    enabled = 7;
+    EXPECT_STATUS(swifttok_tokenizer_get_truncation(t, &enabled, &got_tr), SWIFTTOK_OK);
+    CHECK(enabled == 0 && got_tr.max_length == 0);
+    enabled = 7;
+    EXPECT_STATUS(swifttok_tokenizer_get_padding(t, &enabled, &got_pad), SWIFTTOK_OK);
+    CHECK(enabled == 0 && got_pad.pad_token == NULL);
+
+    memset(&tr, 0, sizeof tr);
+    memset(&pad, 0, sizeof pad);
+    tr.max_length = 9;
+    tr.stride = 2;
+    tr.strategy = SWIFTTOK_TRUNCATE_ONLY_SECOND;
+    tr.direction = SWIFTTOK_LEFT;
+    pad.length = 0;
+    pad.pad_to_multiple_of = 8;
+    pad.direction = SWIFTTOK_LEFT;
+    pad.pad_id = 5;
+    pad.pad_type_id = 1;
+    pad.pad_token = "x";
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, &tr, &pad, &c), SWIFTTOK_OK);
+    if (c == NULL) return;
+    EXPECT_STATUS(swifttok_tokenizer_get_truncation(c, &enabled, &got_tr), SWIFTTOK_OK);
+    CHECK(enabled == 1 && got_tr.max_length == 9 && got_tr.stride == 2);
+    CHECK(got_tr.strategy == SWIFTTOK_TRUNCATE_ONLY_SECOND && got_tr.direction == SWIFTTOK_LEFT);
+    EXPECT_STATUS(swifttok_tokenizer_get_padding(c, &enabled, &got_pad), SWIFTTOK_OK);
+    CHECK(enabled == 1 && got_pad.length == 0 && got_pad.pad_to_multiple_of == 8 && got_pad.direction == SWIFTTOK_LEFT);
+    CHECK(got_pad.pad_id == 5 && got_pad.pad_type_id == 1);
+    CHECK(got_pad.pad_token != NULL && strcmp(got_pad.pad_token, "x") == 0);
+    swifttok_tokenizer_free(c);
+
+    /* Defaults: pad_token NULL means "[PAD]"; a fixed length is reported as such. */
+    c = NULL;
+    pad.pad_token = NULL;
+    pad.length = 12;
+    pad.pad_to_multiple_of = 0;
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_OK);
+    if (c == NULL) return;
+    EXPECT_STATUS(swifttok_tokenizer_get_truncation(c, &enabled, &got_tr), SWIFTTOK_OK);
+    CHECK(enabled == 0);
+    EXPECT_STATUS(swifttok_tokenizer_get_padding(c, &enabled, &got_pad), SWIFTTOK_OK);
+    CHECK(enabled == 1 && got_pad.length == 12 && got_pad.pad_to_multiple_of == 0);
+    CHECK(got_pad.pad_token != NULL && strcmp(got_pad.pad_token, "[PAD]") == 0);
+    swifttok_tokenizer_free(c);
+}
+
+static void test_batch_padding(swifttok_tokenizer *t) {
+    /* tokenizers: enable_padding(pad_id=5, pad_token="x"); encode_batch(["Hello, World!", "", "world hello"]) */
+    static const uint32_t longest_ids[] = {1, 4, 2, 3, 5, 5, 5, 5, 2, 1, 5, 5};
+    static const uint32_t longest_mask[] = {1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0};
+    /* ... direction="left", pad_to_multiple_of=3 */
+    static const uint32_t left3_ids[] = {5, 5, 1, 4, 2, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 2, 1};
+    static const uint32_t left3_mask[] = {0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1};
+    const char *texts[3] = {"Hello, World!", "", "world hello"};
+    size_t lengths[3] = {13, 0, 11};
+    swifttok_padding pad;
+    swifttok_tokenizer *c = NULL;
+    swifttok_batch *b = NULL;
+    size_t total = 99;
+
+    /* Without padding the mask is all ones. */
+    EXPECT_STATUS(swifttok_encode_batch(t, texts, lengths, 3, 0, 1, &b), SWIFTTOK_OK);
+    if (b != NULL) {
+        const uint32_t *mask = swifttok_batch_attention_mask(b, &total);
+        CHECK(mask != NULL && total == 6 && mask[0] == 1 && mask[5] == 1);
+        CHECK(swifttok_batch_attention_mask(b, NULL) == mask);
+        swifttok_batch_free(b);
+        b = NULL;
+    }
+    total = 99;
+    CHECK(swifttok_batch_attention_mask(NULL, &total) == NULL && total == 0);
+
+    memset(&pad, 0, sizeof pad);
+    pad.pad_id = 5;
+    pad.pad_token = "x";
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_OK);
+    if (c == NULL) return;
+    EXPECT_STATUS(swifttok_encode_batch(c, texts, lengths, 3, 0, 2, &b), SWIFTTOK_OK);
+    if (b != NULL) check_batch_rows(b, 3, 4, longest_ids, longest_mask);
+    swifttok_batch_free(b);
+    b = NULL;
+    swifttok_tokenizer_free(c);
+    c = NULL;
+
+    pad.direction = SWIFTTOK_LEFT;
+    pad.pad_to_multiple_of = 3;
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_OK);
+    if (c == NULL) return;
+    EXPECT_STATUS(swifttok_encode_batch(c, texts, lengths, 3, 0, 1, &b), SWIFTTOK_OK);
+    if (b != NULL) check_batch_rows(b, 3, 6, left3_ids, left3_mask);
+    swifttok_batch_free(b);
+    b = NULL;
+    swifttok_tokenizer_free(c);
+    c = NULL;
+
+    /* Fixed length 3 (tokenizers: length=3): longer inputs stay as they are. */
+    pad.direction = SWIFTTOK_RIGHT;
+    pad.pad_to_multiple_of = 0;
+    pad.length = 3;
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_OK);
+    if (c == NULL) return;
+    EXPECT_STATUS(swifttok_encode_batch(c, texts, lengths, 3, 0, 1, &b), SWIFTTOK_OK);
+    if (b != NULL) {
+        static const uint32_t want[] = {1, 4, 2, 3, 5, 5, 5, 2, 1, 5};
+        static const uint32_t want_mask[] = {1, 1, 1, 1, 0, 0, 0, 1, 1, 0};
+        const uint32_t *ids = swifttok_batch_ids(b, &total);
+        const uint32_t *mask = swifttok_batch_attention_mask(b, NULL);
+        const size_t *starts = swifttok_batch_starts(b);
+        CHECK(ids != NULL && mask != NULL && total == 10);
+        if (ids != NULL && mask != NULL && total == 10) {
+            CHECK(memcmp(ids, want, sizeof want) == 0 && memcmp(mask, want_mask, sizeof want_mask) == 0);
+            CHECK(starts[1] == 4 && starts[2] == 7 && starts[3] == 10);
+        }
+    }
+    swifttok_batch_free(b);
+    swifttok_tokenizer_free(c);
+}
+
+static void test_batch_flat(swifttok_tokenizer *t) {
+    const char data[] = "Hello, World!world hello";
+    size_t offsets[4] = {0, 13, 13, 24};
+    swifttok_batch *b = (swifttok_batch *)POISON;
+    size_t total = 0;
+
+    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 3, 0, 2, &b), SWIFTTOK_OK);
+    CHECK(b != NULL && b != (swifttok_batch *)POISON && swifttok_batch_count(b) == 3);
+    if (b != NULL && b != (swifttok_batch *)POISON) {
+        const uint32_t *ids = swifttok_batch_ids(b, &total);
+        const size_t *starts = swifttok_batch_starts(b);
+        CHECK(ids != NULL && total == 6 && starts[1] == 4 && starts[2] == 4 && starts[3] == 6);
+        if (ids != NULL && total == 6) CHECK(ids[0] == 1 && ids[3] == 3 && ids[4] == 2 && ids[5] == 1);
+        swifttok_batch_free(b);
+    }
+    /* Offsets need not start at 0. */
+    b = NULL;
+    offsets[0] = 13;
+    offsets[1] = 18;
+    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 1, 0, 1, &b), SWIFTTOK_OK);
+    if (b != NULL) {
+        const uint32_t *ids = swifttok_batch_ids(b, &total);
+        CHECK(ids != NULL && total == 1 && ids[0] == 2);
+        swifttok_batch_free(b);
+    }
+    /* Empty batch, all-empty texts with data NULL. */
+    b = NULL;
+    EXPECT_STATUS(swifttok_encode_batch_flat(t, NULL, NULL, 0, 0, 0, &b), SWIFTTOK_OK);
+    CHECK(b != NULL && swifttok_batch_count(b) == 0);
+    swifttok_batch_free(b);
+    b = NULL;
+    offsets[0] = offsets[1] = offsets[2] = 4;
+    EXPECT_STATUS(swifttok_encode_batch_flat(t, NULL, offsets, 2, 0, 0, &b), SWIFTTOK_OK);
+    CHECK(b != NULL && swifttok_batch_count(b) == 2);
+    swifttok_batch_free(b);
+
+    /* Misuse. */
+    offsets[0] = 0;
+    offsets[1] = 13;
+    offsets[2] = 5; /* decreasing */
+    offsets[3] = 24;
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 3, 0, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(b == NULL);
+    offsets[2] = 13;
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch_flat(t, NULL, offsets, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(b == NULL);
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, NULL, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(b == NULL);
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch_flat(NULL, data, offsets, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(b == NULL);
+    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 3, 0, 0, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 3, 1u << 9, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(b == NULL);
+    offsets[0] = SIZE_MAX; /* above PTRDIFF_MAX */
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 1, 0, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(b == NULL);
+    offsets[0] = 0;
+    offsets[1] = SIZE_MAX;
+    b = (swifttok_batch *)POISON;
+    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 1, 0, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(b == NULL);
+    /* Invalid UTF-8 in one text. */
+    {
+        const char bad[] = "hello\xff";
+        size_t o[3] = {0, 5, 6};
+        b = (swifttok_batch *)POISON;
+        EXPECT_STATUS(swifttok_encode_batch_flat(t, bad, o, 2, 0, 0, &b), SWIFTTOK_ERROR_INVALID_UTF8);
+        CHECK(b == NULL);
+    }
+}
+
+static void test_stream_prefill_and_lists(swifttok_tokenizer *t) {
+    /* tokenizers: DecodeStream(ids=[1]).step(t, 2) == " world", .step(t, [3, 4]) == " ! ,", .step(t, []) is None;
+     * DecodeStream().step(t, [1, 2]) == "hello world", then .step(t, 3) == " !". */
+    const uint32_t prompt[] = {1};
+    const uint32_t two[] = {3, 4};
+    const uint32_t first[] = {1, 2};
+    swifttok_decode_stream *s = (swifttok_decode_stream *)POISON;
+    char buf[64];
+    size_t n = 99;
+
+    EXPECT_STATUS(swifttok_decode_stream_new_with_ids(NULL, 0, prompt, 1, &s), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(s == NULL);
+    s = (swifttok_decode_stream *)POISON;
+    EXPECT_STATUS(swifttok_decode_stream_new_with_ids(t, 0, NULL, 3, &s), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(s == NULL);
+    s = (swifttok_decode_stream *)POISON;
+    EXPECT_STATUS(swifttok_decode_stream_new_with_ids(t, 0, prompt, SIZE_MAX, &s), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(s == NULL);
+    EXPECT_STATUS(swifttok_decode_stream_new_with_ids(t, 0, prompt, 1, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_decode_stream_step_ids(NULL, two, 2, buf, sizeof buf, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+
+    s = NULL;
+    EXPECT_STATUS(swifttok_decode_stream_new_with_ids(t, 0, prompt, 1, &s), SWIFTTOK_OK);
+    if (s != NULL) {
+        EXPECT_STATUS(swifttok_decode_stream_step(s, 2, buf, sizeof buf, &n), SWIFTTOK_OK);
+        CHECK(bytes_equal(buf, n, " world", 6));
+        EXPECT_STATUS(swifttok_decode_stream_step_ids(s, two, 2, buf, sizeof buf, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        EXPECT_STATUS(swifttok_decode_stream_step_ids(s, NULL, 2, buf, sizeof buf, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        /* Too small: the text is kept for the same ids. */
+        EXPECT_STATUS(swifttok_decode_stream_step_ids(s, two, 2, buf, 1, &n), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+        CHECK(n == 4);
+        EXPECT_STATUS(swifttok_decode_stream_step_ids(s, two, 2, buf, sizeof buf, &n), SWIFTTOK_OK);
+        CHECK(bytes_equal(buf, n, " ! ,", 4));
+        n = 99;
+        EXPECT_STATUS(swifttok_decode_stream_step_ids(s, NULL, 0, buf, sizeof buf, &n), SWIFTTOK_OK);
+        CHECK(n == 0);
+        swifttok_decode_stream_free(s);
+    }
+    /* A prefill of zero ids is a plain stream. */
+    s = NULL;
+    EXPECT_STATUS(swifttok_decode_stream_new_with_ids(t, 0, NULL, 0, &s), SWIFTTOK_OK);
+    if (s != NULL) {
+        EXPECT_STATUS(swifttok_decode_stream_step_ids(s, first, 2, buf, sizeof buf, &n), SWIFTTOK_OK);
+        CHECK(bytes_equal(buf, n, "hello world", 11));
+        EXPECT_STATUS(swifttok_decode_stream_step(s, 3, buf, sizeof buf, &n), SWIFTTOK_OK);
+        CHECK(bytes_equal(buf, n, " !", 2));
+        swifttok_decode_stream_free(s);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Thread-local last error
  * ------------------------------------------------------------------------------------------- */
 
@@ -835,6 +1113,10 @@ static void section_misuse(void) {
     test_decode_misuse(t);
     test_stream_misuse(t);
     test_configure(t);
+    test_settings_getters(t);
+    test_batch_padding(t);
+    test_batch_flat(t);
+    test_stream_prefill_and_lists(t);
     test_last_error_thread_local(t);
     swifttok_tokenizer_free(t);
 }

@@ -4,7 +4,8 @@
  * Input: first byte = flags (low 2 bits), the rest = text. Checked properties:
  *   - valid UTF-8 <=> SWIFTTOK_OK, invalid <=> SWIFTTOK_ERROR_INVALID_UTF8
  *   - swifttok_encode, swifttok_encode_ids and swifttok_count_tokens agree
- *   - the decode stream's pieces concatenate to swifttok_decode's text
+ *   - the decode stream's pieces concatenate to swifttok_decode's text, one id or 3 ids per step
+ *   - a flat batch (swifttok_encode_batch_flat) of [text, ""] starts with the same ids
  *   - with SWIFTTOK_FUZZ_ROUNDTRIP=1 (byte-level tokenizers such as gpt2): decode(encode(x)) == x
  */
 #include <stdint.h>
@@ -140,6 +141,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         }
         if (slen != dlen) abort();
         swifttok_decode_stream_free(st);
+        /* ABI 0.2: the stream fed 3 ids per step gives the same text (pieces may group differently). */
+        st = NULL;
+        if (swifttok_decode_stream_new_with_ids(g_tok, 0, NULL, 0, &st) != SWIFTTOK_OK) abort();
+        for (i = 0, slen = 0; i < m; i += 3) {
+            size_t got = 0, k = m - i < 3 ? m - i : 3;
+            swifttok_status ss = swifttok_decode_stream_step_ids(st, ids + i, k, NULL, 0, &got);
+            char *piece;
+            if (ss == SWIFTTOK_OK && got == 0) continue;
+            if (ss != SWIFTTOK_ERROR_BUFFER_TOO_SMALL || (piece = (char *)malloc(got)) == NULL) abort();
+            if (swifttok_decode_stream_step_ids(st, ids + i, k, piece, got, &got) != SWIFTTOK_OK) abort();
+            if (slen + got > dlen || memcmp(d + slen, piece, got) != 0) abort();
+            slen += got;
+            free(piece);
+        }
+        if (slen != dlen) abort();
+        swifttok_decode_stream_free(st);
+        /* ABI 0.2: a flat batch of [text, ""] gives the text's ids first, with an all-ones mask. */
+        {
+            size_t offsets[3], total = 0, mtotal = 0, j;
+            swifttok_batch *b = NULL;
+            const uint32_t *bids, *mask;
+            const size_t *starts;
+            offsets[0] = 0;
+            offsets[1] = offsets[2] = len;
+            if (swifttok_encode_batch_flat(g_tok, text, offsets, 2, flags, 1, &b) != SWIFTTOK_OK || b == NULL) abort();
+            bids = swifttok_batch_ids(b, &total);
+            mask = swifttok_batch_attention_mask(b, &mtotal);
+            starts = swifttok_batch_starts(b);
+            if (swifttok_batch_count(b) != 2 || starts[0] != 0 || starts[1] != m || mtotal != total) abort();
+            if (m > 0 && (bids == NULL || memcmp(bids, ids, m * sizeof(uint32_t)) != 0)) abort();
+            for (j = 0; j < mtotal; j++) {
+                if (mask[j] != 1) abort();
+            }
+            swifttok_batch_free(b);
+        }
         free(acc);
         free(d);
         free(ids2);

@@ -15,7 +15,7 @@ __all__ = ["Status", "SwiftTokError", "lib", "library_path", "check"]
 
 # The ABI this wrapper was written against (SWIFTTOK_VERSION_MAJOR / _MINOR of swifttok.h).
 _ABI_MAJOR = 0
-_ABI_MINOR = 1
+_ABI_MINOR = 2
 
 _LIBRARY_FILE = "libswifttok.dylib" if sys.platform == "darwin" else "libswifttok.so"
 
@@ -130,6 +130,13 @@ _SIGNATURES = {
     "swifttok_decode_stream_new": (_st, [_vp, ctypes.c_int, ctypes.POINTER(_vp)]),
     "swifttok_decode_stream_free": (None, [_vp]),
     "swifttok_decode_stream_step": (_st, [_vp, _u32, _vp, _sz, _szp]),
+    # ABI 0.2
+    "swifttok_tokenizer_get_truncation": (_st, [_vp, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(Truncation)]),
+    "swifttok_tokenizer_get_padding": (_st, [_vp, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(Padding)]),
+    "swifttok_encode_batch_flat": (_st, [_vp, ctypes.c_char_p, _vp, _sz, _u32, _sz, ctypes.POINTER(_vp)]),
+    "swifttok_batch_attention_mask": (_vp, [_vp, _szp]),
+    "swifttok_decode_stream_new_with_ids": (_st, [_vp, ctypes.c_int, _vp, _sz, ctypes.POINTER(_vp)]),
+    "swifttok_decode_stream_step_ids": (_st, [_vp, _vp, _sz, _vp, _sz, _szp]),
 }
 
 _lock = threading.Lock()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import array
 import ctypes
-import json
+import itertools
 import os
 import sys
 import threading
@@ -25,10 +25,12 @@ class _Owned:
     """Owns one C object and frees it when the last Python reference goes: a call that holds a
     reference keeps the object alive even if its Tokenizer was reconfigured meanwhile."""
 
-    __slots__ = ("ptr", "_free")
+    __slots__ = ("ptr", "cptr", "_free")
 
     def __init__(self, ptr: int, free: Any):
         self.ptr = ptr
+        # The same pointer as a ctypes object, for the calls declared without argtypes.
+        self.cptr = ctypes.c_void_p(ptr)
         self._free = free
 
     def __del__(self) -> None:
@@ -49,6 +51,33 @@ def _utf8(text: Any, what: str = "text") -> bytes:
     if isinstance(text, (bytearray, memoryview)):
         return bytes(text)
     raise TypeError(f"{what} must be str or bytes, not {type(text).__name__}")
+
+
+def _fast_utf8(text: Any) -> bytes:
+    """_utf8 with the common case (a str without lone surrogates) first."""
+    if type(text) is str:
+        try:
+            return text.encode()
+        except UnicodeEncodeError:
+            pass
+    return _utf8(text)
+
+
+class _Scratch(threading.local):
+    """Per-thread output buffer and count for the single-call fast paths (ctypes releases the GIL
+    during a call, so threads must not share them), as one tuple: a single attribute lookup."""
+
+    def __init__(self) -> None:
+        self.grow(256)
+
+    def grow(self, capacity: int) -> Tuple[Any, Any, Any, Any]:
+        capacity = max(capacity, 256)
+        count = ctypes.c_size_t()
+        self.state = ((ctypes.c_uint32 * capacity)(), ctypes.c_size_t(capacity), count, ctypes.byref(count))
+        return self.state
+
+
+_SCRATCH = _Scratch()
 
 
 def _size(value: Any, name: str) -> int:
@@ -258,50 +287,30 @@ class Encoding:
 # tokenizers' Python names for the C enums.
 _STRATEGIES = {"longest_first": 0, "only_first": 1, "only_second": 2}
 _DIRECTIONS = {"right": 0, "left": 1}
-# tokenizer.json spellings (serde names) of the same.
-_JSON_STRATEGIES = {"LongestFirst": "longest_first", "OnlyFirst": "only_first", "OnlySecond": "only_second"}
-_JSON_DIRECTIONS = {"Right": "right", "Left": "left"}
 
 
-def _file_settings(source: Union[str, bytes, None]) -> Tuple[Optional[dict], Optional[dict]]:
-    """The truncation and padding a tokenizer.json carries, in tokenizers' Python form."""
-    if source is None:
-        return None, None
-    try:
-        if isinstance(source, str):
-            with open(source, "rb") as f:
-                data = f.read()
-        else:
-            data = source
-        if not data.lstrip()[:1] == b"{":
-            return None, None  # tiktoken rank files carry no settings.
-        root = json.loads(data)
-    except (OSError, ValueError):
-        return None, None
-    if not isinstance(root, dict):
-        return None, None
-    truncation = padding = None
-    t = root.get("truncation")
-    if isinstance(t, dict):
-        truncation = {
-            "max_length": t.get("max_length", 512),
-            "stride": t.get("stride", 0),
-            "strategy": _JSON_STRATEGIES.get(t.get("strategy"), "longest_first"),
-            "direction": _JSON_DIRECTIONS.get(t.get("direction"), "right"),
-        }
-    p = root.get("padding")
-    if isinstance(p, dict):
-        strategy = p.get("strategy")
-        length = strategy.get("Fixed") if isinstance(strategy, dict) else None
-        padding = {
-            "length": length,
-            "pad_to_multiple_of": p.get("pad_to_multiple_of"),
-            "pad_id": p.get("pad_id", 0),
-            "pad_token": p.get("pad_token", "[PAD]"),
-            "pad_type_id": p.get("pad_type_id", 0),
-            "direction": _JSON_DIRECTIONS.get(p.get("direction"), "right"),
-        }
+def _native_settings(cdll: Any, ptr: int) -> Tuple[Optional[dict], Optional[dict]]:
+    """The truncation and padding of a C tokenizer, in tokenizers' Python form."""
+    enabled = ctypes.c_int()
+    tr = _native.Truncation()
+    check(cdll, cdll.swifttok_tokenizer_get_truncation(ptr, ctypes.byref(enabled), ctypes.byref(tr)))
+    truncation = None
+    if enabled.value:
+        truncation = {"max_length": tr.max_length, "stride": tr.stride,
+                      "strategy": _STRATEGY_NAMES.get(tr.strategy, "longest_first"),
+                      "direction": _DIRECTION_NAMES.get(tr.direction, "right")}
+    pd = _native.Padding()
+    check(cdll, cdll.swifttok_tokenizer_get_padding(ptr, ctypes.byref(enabled), ctypes.byref(pd)))
+    padding = None
+    if enabled.value:
+        padding = {"length": pd.length or None, "pad_to_multiple_of": pd.pad_to_multiple_of or None,
+                   "pad_id": pd.pad_id, "pad_token": (pd.pad_token or b"").decode("utf-8"),
+                   "pad_type_id": pd.pad_type_id, "direction": _DIRECTION_NAMES.get(pd.direction, "right")}
     return truncation, padding
+
+
+_STRATEGY_NAMES = {v: k for k, v in _STRATEGIES.items()}
+_DIRECTION_NAMES = {v: k for k, v in _DIRECTIONS.items()}
 
 
 class Tokenizer:
@@ -310,6 +319,14 @@ class Tokenizer:
 
     def __init__(self, handle: _Owned, source: Union[str, bytes, None]):
         self._lib = lib()
+        # The per-call paths of encode_ids and count_tokens: bound once, and declared without
+        # argtypes, so ctypes converts nothing (measured: ~0.6 us of a ~2.5 us call). Every argument
+        # is therefore passed as an object of the exact C type: c_void_p handle, bytes (char *),
+        # c_size_t lengths, a small int for the uint32_t flags, a c_uint32 array, byref(c_size_t).
+        self._encode_ids_fn = self._lib["swifttok_encode_ids"]
+        self._encode_ids_fn.restype = ctypes.c_int
+        self._count_fn = self._lib["swifttok_count_tokens"]
+        self._count_fn.restype = ctypes.c_int
         self._base = handle  # As loaded: configure() always starts from it.
         self._handle = handle
         self._source = source
@@ -383,7 +400,7 @@ class Tokenizer:
 
     def _current_settings(self) -> Tuple[Optional[dict], Optional[dict]]:
         if self._settings is None:
-            self._settings = _file_settings(self._source)
+            self._settings = _native_settings(self._lib, self._base.ptr)
         return self._settings
 
     @property
@@ -491,29 +508,30 @@ class Tokenizer:
         return Encoding(_Owned(out.value, self._lib.swifttok_encoding_free), out.value)
 
     def encode_ids(self, text: TextInput, add_special_tokens: bool = True) -> List[int]:
-        """Just the ids of `text` (encode(text).ids without building an Encoding: the fast path)."""
-        h = self._handle
-        data = _utf8(text)
+        """Just the ids of `text` (encode(text).ids without building an Encoding: the fast path).
+
+        One C call into a reused per-thread buffer (grown when the library asks for more)."""
+        data = _fast_utf8(text)
+        length = ctypes.c_size_t(len(data))
+        ids, capacity, count, count_ref = _SCRATCH.state
         flags = ADD_SPECIAL_TOKENS if add_special_tokens else 0
-        count = ctypes.c_size_t()
-        capacity = len(data) // 2 + 16
-        while True:
-            buf = (ctypes.c_uint32 * capacity)()
-            status = self._lib.swifttok_encode_ids(h.ptr, data, len(data), flags, buf, capacity, ctypes.byref(count))
+        status = self._encode_ids_fn(self._handle.cptr, data, length, flags, ids, capacity, count_ref)
+        if status:
             if status != Status.BUFFER_TOO_SMALL:
-                break
-            capacity = count.value
-        check(self._lib, status)
-        return memoryview(buf).cast("B").cast("I")[: count.value].tolist()
+                check(self._lib, status)
+            ids, capacity, count, count_ref = _SCRATCH.grow(count.value)
+            check(self._lib, self._encode_ids_fn(self._handle.cptr, data, length, flags, ids, capacity, count_ref))
+        return ids[:count.value]
 
     def count_tokens(self, text: TextInput, add_special_tokens: bool = True) -> int:
         """Number of tokens `text` encodes to (len(encode(text, add_special_tokens=...)))."""
-        h = self._handle
-        data = _utf8(text)
-        out = ctypes.c_size_t()
-        flags = ADD_SPECIAL_TOKENS if add_special_tokens else 0
-        check(self._lib, self._lib.swifttok_count_tokens(h.ptr, data, len(data), flags, ctypes.byref(out)))
-        return out.value
+        data = _fast_utf8(text)
+        _, _, count, count_ref = _SCRATCH.state
+        status = self._count_fn(self._handle.cptr, data, ctypes.c_size_t(len(data)),
+                                ADD_SPECIAL_TOKENS if add_special_tokens else 0, count_ref)
+        if status:
+            check(self._lib, status)
+        return count.value
 
     def count_tokens_up_to(self, text: TextInput, limit: int, add_special_tokens: bool = True) -> TokenBudget:
         """Counts tokens up to `limit`: how many (at most limit) and where the first of them end."""
@@ -532,12 +550,15 @@ class Tokenizer:
 
     def _encode_batch_raw(self, h: _Owned, texts: Sequence[bytes], add_special_tokens: bool,
                           num_threads: int) -> _Owned:
+        # One joined buffer plus offsets (swifttok_encode_batch_flat): no per-text ctypes objects.
         n = len(texts)
-        pointers = (ctypes.c_char_p * n)(*texts)
-        lengths = (ctypes.c_size_t * n)(*map(len, texts))
+        offsets = array.array(_SIZE_FORMAT, [0])
+        offsets.extend(itertools.accumulate(map(len, texts)))
+        data = b"".join(texts)
         flags = ADD_SPECIAL_TOKENS if add_special_tokens else 0
         out = ctypes.c_void_p()
-        check(self._lib, self._lib.swifttok_encode_batch(h.ptr, pointers, lengths, n, flags, num_threads, ctypes.byref(out)))
+        check(self._lib, self._lib.swifttok_encode_batch_flat(
+            h.ptr, data, offsets.buffer_info()[0], n, flags, num_threads, ctypes.byref(out)))
         return _Owned(out.value, self._lib.swifttok_batch_free)
 
     def _batch_views(self, batch: _Owned) -> Tuple[Optional[int], int, Optional[int], int]:
@@ -558,32 +579,31 @@ class Tokenizer:
         items = list(input)
         if return_encodings:
             return self._encode_batch_encodings(h, items, add_special_tokens)
-        if any(isinstance(t, (tuple, list)) for t in items):
-            raise fail(Status.UNSUPPORTED, "pairs in encode_batch need return_encodings=True")
-        texts = [_utf8(t, f"input[{i}]") for i, t in enumerate(items)]
-        pad = self._batch_padding()
+        try:
+            # The common case (all str) without per-item checks; anything else goes the careful way.
+            texts = [t.encode() for t in items]
+        except (AttributeError, UnicodeEncodeError, TypeError):
+            if any(isinstance(t, (tuple, list)) for t in items):
+                raise fail(Status.UNSUPPORTED, "pairs in encode_batch need return_encodings=True") from None
+            texts = [_utf8(t, f"input[{i}]") for i, t in enumerate(items)]
+        else:
+            if not all(type(t) is str for t in items):
+                texts = [_utf8(t, f"input[{i}]") for i, t in enumerate(items)]
+        # The C batch applies the tokenizer's truncation and padding (to the longest, as tokenizers).
         if return_numpy:
-            if pad is None:
-                return self._flat_numpy(h, texts, add_special_tokens, num_threads)
-            lists = self._id_lists(h, texts, add_special_tokens, num_threads)
-            self._pad_id_lists(lists, pad)
-            np = _numpy()
-            offsets = np.zeros(len(lists) + 1, dtype=np.int64)
-            np.cumsum([len(x) for x in lists], out=offsets[1:])
-            return FlatBatch(np.fromiter((i for x in lists for i in x), dtype=np.uint32, count=int(offsets[-1])), offsets)
-        lists = self._id_lists(h, texts, add_special_tokens, num_threads)
-        if pad is not None:
-            self._pad_id_lists(lists, pad)
-        return lists
+            return self._flat_numpy(h, texts, add_special_tokens, num_threads)
+        return self._id_lists(h, texts, add_special_tokens, num_threads)
 
     def _id_lists(self, h: _Owned, texts: List[bytes], add_special_tokens: bool, num_threads: int) -> List[List[int]]:
         if not texts:
             return []
         batch = self._encode_batch_raw(h, texts, add_special_tokens, num_threads)
         ids, total, starts_addr, count = self._batch_views(batch)
-        flat = _list(ids, ctypes.c_uint32, "I", total)
+        if not total or not ids:
+            return [[] for _ in range(count)]
+        flat = memoryview((ctypes.c_uint32 * total).from_address(ids)).cast("B").cast("I")
         starts = _list(starts_addr, ctypes.c_size_t, _SIZE_FORMAT, count + 1)
-        return [flat[starts[i]:starts[i + 1]] for i in range(count)]
+        return [flat[a:b].tolist() for a, b in zip(starts, starts[1:])]
 
     def _flat_numpy(self, h: _Owned, texts: List[bytes], add_special_tokens: bool, num_threads: int) -> FlatBatch:
         np = _numpy()
@@ -597,18 +617,6 @@ class Tokenizer:
         offsets = np.frombuffer((ctypes.c_size_t * (count + 1)).from_address(starts_addr), dtype=np.uintp).astype(np.int64)
         del batch
         return FlatBatch(flat, offsets)
-
-    @staticmethod
-    def _pad_id_lists(lists: List[List[int]], pad: dict) -> None:
-        target = max((len(x) for x in lists), default=0)
-        multiple = pad["pad_to_multiple_of"]
-        if multiple and target % multiple:
-            target += multiple - target % multiple
-        left = pad["direction"] == "left"
-        for i, ids in enumerate(lists):
-            extra = target - len(ids)
-            if extra > 0:
-                lists[i] = [pad["pad_id"]] * extra + ids if left else ids + [pad["pad_id"]] * extra
 
     def _encode_batch_encodings(self, h: _Owned, items: List[Any], add_special_tokens: bool) -> List[Encoding]:
         encodings = []
@@ -686,20 +694,15 @@ class DecodeStream:
     """Incremental decoding for generation, like tokenizers.decoders.DecodeStream: step() returns
     the newly completed text, or None while a character is incomplete. Use one stream per thread.
 
-    Single-id steps run in swifttok_decode_stream_step. The C stream cannot start from prefilled
-    ids or take several ids in one step, so a stream created with `ids` (or whose first step is a
-    list) follows tokenizers' step algorithm here, over Tokenizer.decode (exact as decode is)."""
+    Steps run in the C stream (swifttok_decode_stream_new_with_ids for `ids`, _step_ids for a list)."""
 
     def __init__(self, ids: Optional[Iterable[int]] = None, skip_special_tokens: bool = False, *,
                  tokenizer: Optional[Tokenizer] = None):
         self._skip = bool(skip_special_tokens)
         self._tokenizer: Optional[Tokenizer] = tokenizer
         self._stream: Optional[_Owned] = None
-        # Python mode state (tokenizers' names): the id window, its decoded prefix, and where
-        # the prefix's ids end in the window.
+        # The prefill (a prompt): context for the C stream, opened at the first step.
         self._ids: Optional[List[int]] = None if ids is None else list(_id_array(ids))
-        self._prefix = ""
-        self._prefix_index = 0
         self._buffer = ctypes.create_string_buffer(256)
         self._length = ctypes.c_size_t()
         self._lock = threading.Lock()
@@ -724,56 +727,39 @@ class DecodeStream:
                 self._tokenizer = tokenizer
             elif tokenizer is not None and tokenizer is not self._tokenizer:
                 raise fail(Status.INVALID_ARGUMENT, "a DecodeStream must be used with one tokenizer")
-            if self._stream is None and (self._ids is not None or many):
-                if self._ids is None:
-                    self._ids = []
-                return self._python_step(new_ids)
-            if many:
-                raise fail(Status.UNSUPPORTED, "a list of ids needs a stream that began with ids= or with a list")
             if self._stream is None:
                 self._open()
-            return self._native_step(new_ids[0])
+            return self._native_step(new_ids, many)
 
     def _open(self) -> None:
         t = self._tokenizer
         assert t is not None
         out = ctypes.c_void_p()
-        check(t._lib, t._lib.swifttok_decode_stream_new(t._handle.ptr, 1 if self._skip else 0, ctypes.byref(out)))
+        prefill = array.array("I", self._ids or [])
+        address = prefill.buffer_info()[0] if prefill else None
+        check(t._lib, t._lib.swifttok_decode_stream_new_with_ids(
+            t._handle.ptr, 1 if self._skip else 0, address, len(prefill), ctypes.byref(out)))
         self._stream = _Owned(out.value, t._lib.swifttok_decode_stream_free)
 
-    def _native_step(self, id: int) -> Optional[str]:
+    def _native_step(self, ids: List[int], many: bool) -> Optional[str]:
         cdll = self._tokenizer._lib  # type: ignore[union-attr]
         assert self._stream is not None
-        status = cdll.swifttok_decode_stream_step(self._stream.ptr, id, self._buffer, len(self._buffer),
-                                                  ctypes.byref(self._length))
+        if many:
+            arr = array.array("I", ids)
+            address = arr.buffer_info()[0] if arr else None
+
+            def call() -> int:
+                return cdll.swifttok_decode_stream_step_ids(self._stream.ptr, address, len(arr), self._buffer,
+                                                            len(self._buffer), ctypes.byref(self._length))
+        else:
+            def call() -> int:
+                return cdll.swifttok_decode_stream_step(self._stream.ptr, ids[0], self._buffer, len(self._buffer),
+                                                        ctypes.byref(self._length))
+        status = call()
         if status == Status.BUFFER_TOO_SMALL:
-            # The stream kept the text; the same id again fetches it without feeding it twice.
+            # The stream kept the text; the same ids again fetch it without feeding them twice.
             self._buffer = ctypes.create_string_buffer(self._length.value)
-            status = cdll.swifttok_decode_stream_step(self._stream.ptr, id, self._buffer, len(self._buffer),
-                                                      ctypes.byref(self._length))
+            status = call()
         check(cdll, status)
         n = self._length.value
         return self._buffer.raw[:n].decode("utf-8") if n else None
-
-    def _python_step(self, new_ids: List[int]) -> Optional[str]:
-        decode = self._tokenizer.decode  # type: ignore[union-attr]
-        ids = self._ids
-        assert ids is not None
-        # Prefilled ids become the prefix once they decode to whole characters.
-        if not self._prefix and ids:
-            prefix = decode(ids, self._skip)
-            if not prefix.endswith("\ufffd"):
-                self._prefix, self._prefix_index = prefix, len(ids)
-        ids.extend(new_ids)
-        text = decode(ids, self._skip)
-        # tokenizers compares UTF-8 lengths and waits while the text ends in U+FFFD.
-        if len(text.encode("utf-8")) <= len(self._prefix.encode("utf-8")) or text.endswith("\ufffd"):
-            return None
-        if not text.startswith(self._prefix):
-            raise fail(Status.ENCODING, f"decode stream: text {text!r} does not start with the previous {self._prefix!r}")
-        new_text = text[len(self._prefix):]
-        next_index = len(ids) - self._prefix_index
-        del ids[: self._prefix_index]
-        self._prefix = decode(ids, self._skip)
-        self._prefix_index = next_index
-        return new_text
