@@ -10,6 +10,13 @@ let testFixtures: [String] = {
     return files.filter { $0.hasSuffix(".json") || $0.hasSuffix(".py") }.sorted()
 }()
 
+/// Non-source files beside the encoder's tests (scripts that made their expected values).
+let embedTestFixtures: [String] = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tests/SwiftTokEmbedTests")
+    let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
+    return files.filter { $0.hasSuffix(".json") || $0.hasSuffix(".py") }.sorted()
+}()
+
 // Release builds of the core use the settings PLATFORM.md measured: -Ounchecked (1.7x on table
 // lookups) and cross-module optimization (5x on non-inlinable cross-module calls).
 let fast: [SwiftSetting] = [
@@ -25,6 +32,7 @@ let package = Package(
         // The command is installed as `swifttok`; the product cannot share that name with the
         // C library product (PLATFORM.md).
         .executable(name: "swifttok-cli", targets: ["SwiftTokCLI"]),
+        .library(name: "SwiftTokEmbed", targets: ["SwiftTokEmbed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,13 +45,16 @@ let package = Package(
         .target(
             name: "SwiftTokC", dependencies: ["SwiftTok", "CSwiftTokABI"], swiftSettings: fast,
             linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libswifttok.so", "-Xlinker", "--no-undefined"])]),
+        // The bundled BERT encoder (token ids -> embeddings), for validating the whole path.
+        .target(name: "SwiftTokEmbed", dependencies: ["SwiftTok"], swiftSettings: fast),
         .executableTarget(
             name: "SwiftTokCLI",
-            dependencies: ["SwiftTok", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["SwiftTok", "SwiftTokEmbed", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: fast),
         .testTarget(
             name: "SwiftTokTests", dependencies: ["SwiftTok"],
             exclude: testFixtures),
+        .testTarget(name: "SwiftTokEmbedTests", dependencies: ["SwiftTokEmbed", "SwiftTok"], exclude: embedTestFixtures),
     ]
 )
 // Test fixtures are listed when the manifest is evaluated.
