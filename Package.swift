@@ -46,7 +46,9 @@ let package = Package(
             name: "SwiftTokC", dependencies: ["SwiftTok", "CSwiftTokABI"], swiftSettings: fast,
             linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libswifttok.so", "-Xlinker", "--no-undefined"])]),
         // The bundled BERT encoder (token ids -> embeddings), for validating the whole path.
-        .target(name: "SwiftTokEmbed", dependencies: ["SwiftTok"], swiftSettings: fast),
+        // Optimized in debug builds too: `swift test` would otherwise run the encoder unoptimized (~50x slower).
+        .target(name: "SwiftTokEmbed", dependencies: ["SwiftTok"],
+                swiftSettings: fast + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .executableTarget(
             name: "SwiftTokCLI",
             dependencies: ["SwiftTok", "SwiftTokEmbed", .product(name: "ArgumentParser", package: "swift-argument-parser")],
