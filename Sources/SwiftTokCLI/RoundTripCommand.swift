@@ -39,11 +39,14 @@ struct RoundTripCommand: ParsableCommand {
         do { index = try NearestRows(table: bert.wordEmbeddings, rows: v, dim: h) } catch { throw CLIError("\(error)") }
         var summary: [(String, JSON)] = []
         var failed = false
+        // The nearest row of each id's row, once the whole vocabulary has been searched.
+        var vocabMatches: [NearestRows.Match]?
 
         if !noVocab {
             let start = Clock.now()
             let matches = try index.nearest(rowsAt: Array(0..<v), threads: threads)
             let seconds = Clock.now() - start
+            vocabMatches = matches
             var collisions: [JSON] = []
             var minMargin = Double.infinity
             for (id, m) in matches.enumerated() {
@@ -60,6 +63,8 @@ struct RoundTripCommand: ParsableCommand {
             let near = others.filter { $0.2 < 0.1 }
             let unused = near.filter { (tokenizer.idToToken(UInt32($0.0)) ?? "").hasPrefix("[unused") }.count
             let suffix = near.filter { (tokenizer.idToToken(UInt32($0.0)) ?? "").hasPrefix("##") }.count
+            let rest = near.map { tokenizer.idToToken(UInt32($0.0)) ?? "" }.filter { !$0.hasPrefix("[unused") && !$0.hasPrefix("##") }
+            let singles = rest.filter { $0.unicodeScalars.count == 1 }.count
             summary.append(("vocab", .object(JSONObject([
                 ("rows", .int(Int64(v))), ("dim", .int(Int64(h))),
                 ("round_trip_ok", .int(Int64(v - collisions.count))), ("collisions", .array(collisions)),
@@ -67,6 +72,8 @@ struct RoundTripCommand: ParsableCommand {
                 ("closest_pairs", .array(sorted.prefix(closest).map { .array([.int(Int64($0.0)), token($0.0), .int(Int64($0.1)), token($0.1), .double($0.2)]) })),
                 ("rows_with_a_neighbour_within_0.1", .int(Int64(near.count))),
                 ("of_which_unused", .int(Int64(unused))), ("of_which_continuation", .int(Int64(suffix))),
+                ("of_which_single_character", .int(Int64(singles))),
+                ("of_which_other", .array(rest.filter { $0.unicodeScalars.count != 1 }.map { .string($0) })),
                 ("seconds", .double((seconds * 100).rounded() / 100)),
             ]))))
             if !collisions.isEmpty { failed = true }
@@ -84,12 +91,14 @@ struct RoundTripCommand: ParsableCommand {
             }
             let ids: [[UInt32]]
             do { ids = try tokenizer.encodeIdsBatch(lines, addSpecialTokens: true, threads: threads) } catch { throw CLIError("\(error)") }
-            // Rows are a function of the id, so each distinct id's row is searched once.
+            // Rows are a function of the id, so each distinct id's row is searched once (or taken
+            // from the whole-vocabulary search above, which searched every row already).
             var unique = Set<UInt32>()
             for row in ids { unique.formUnion(row) }
             let distinct = unique.sorted()
             guard distinct.allSatisfy({ Int($0) < v }) else { throw CLIError("the tokenizer gave ids outside the embedding table") }
-            let found = try index.nearest(rowsAt: distinct.map { Int($0) }, threads: threads)
+            let found = try vocabMatches.map { all in distinct.map { all[Int($0)] } }
+                ?? index.nearest(rowsAt: distinct.map { Int($0) }, threads: threads)
             var back = [UInt32](repeating: UInt32.max, count: v)
             for (id, m) in zip(distinct, found) { back[Int(id)] = UInt32(m.nearest) }
             var badLines = 0, tokens = 0, unk = 0
