@@ -17,6 +17,19 @@ let embedTestFixtures: [String] = {
     return files.filter { $0.hasSuffix(".json") || $0.hasSuffix(".py") }.sorted()
 }()
 
+// The encoder's AVX-512 matmul kernel, compiled for that CPU level and called only after a run-time
+// check (x86_64 only; elsewhere the portable SIMD kernel is the only one).
+#if arch(x86_64)
+let embedKernelTargets = ["SwiftTokEmbedAVX512"]
+let embedKernelTargetList: [Target] = [
+    .target(name: "SwiftTokEmbedAVX512", path: "Sources/SwiftTokEmbed/AVX512",
+            swiftSettings: [.unsafeFlags(["-O", "-target-cpu", "skylake-avx512"])]),
+]
+#else
+let embedKernelTargets: [String] = []
+let embedKernelTargetList: [Target] = []
+#endif
+
 // Release builds of the core use the settings PLATFORM.md measured: -Ounchecked (1.7x on table
 // lookups) and cross-module optimization (5x on non-inlinable cross-module calls).
 let fast: [SwiftSetting] = [
@@ -47,8 +60,8 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libswifttok.so", "-Xlinker", "--no-undefined"])]),
         // The bundled BERT encoder (token ids -> embeddings), for validating the whole path.
         // Optimized in debug builds too: `swift test` would otherwise run the encoder unoptimized (~50x slower).
-        .target(name: "SwiftTokEmbed", dependencies: ["SwiftTok"],
-                swiftSettings: fast + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "SwiftTokEmbed", dependencies: embedKernelTargets.map { .target(name: $0) } + ["SwiftTok"],
+                exclude: ["AVX512"], swiftSettings: fast + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .executableTarget(
             name: "SwiftTokCLI",
             dependencies: ["SwiftTok", "SwiftTokEmbed", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -57,7 +70,7 @@ let package = Package(
             name: "SwiftTokTests", dependencies: ["SwiftTok"],
             exclude: testFixtures),
         .testTarget(name: "SwiftTokEmbedTests", dependencies: ["SwiftTokEmbed", "SwiftTok"], exclude: embedTestFixtures),
-    ]
+    ] + embedKernelTargetList
 )
 // Test fixtures are listed when the manifest is evaluated.
 // (fixtures: see testFixtures)

@@ -57,7 +57,7 @@ public struct NearestRows: Sendable {
         }
         let n = queries.count / dim
         if n == 0 { return [] }
-        let blockRows = 120, blockPanels = 128  // 120 queries × 1024 rows of scores per step
+        let blockRows = 120, blockPanels = 1024 / packed.panelWidth  // 120 queries × 1024 rows of scores per step
         let blocks = (n + blockRows - 1) / blockRows
         let results = MatchSlots(n)
         let this = self
@@ -66,8 +66,8 @@ public struct NearestRows: Sendable {
             let m = q1 - q0
             var best = [(Float, Int)](repeating: (-.infinity, 0), count: m)
             var second = [(Float, Int)](repeating: (-.infinity, 0), count: m)
-            var scores = [Float](repeating: 0, count: m * blockPanels * Kernels.panelWidth)
-            let ldc = blockPanels * Kernels.panelWidth
+            var scores = [Float](repeating: 0, count: m * blockPanels * this.packed.panelWidth)
+            let ldc = blockPanels * this.packed.panelWidth
             queries.withUnsafeBufferPointer { qp in
                 var p0 = 0
                 while p0 < this.packed.panelCount {
@@ -77,7 +77,7 @@ public struct NearestRows: Sendable {
                         Kernels.matmul(qp.baseAddress! + q0 * this.dim, lda: this.dim, m: m, this.packed, panels: p0..<p1,
                                        into: sp.baseAddress!, ldc: ldc)
                     }
-                    let c0 = p0 * Kernels.panelWidth, c1 = Swift.min(this.rows, p1 * Kernels.panelWidth)
+                    let c0 = p0 * this.packed.panelWidth, c1 = Swift.min(this.rows, p1 * this.packed.panelWidth)
                     for i in 0..<m {
                         var b = best[i], s = second[i]
                         for c in c0..<c1 {

@@ -3,16 +3,27 @@ import Testing
 
 /// The blocked SIMD kernel and the nearest-row search against their plain reference loops.
 struct KernelTests {
-    @Test(arguments: [(1, 1, 1), (6, 8, 16), (13, 19, 37), (61, 9, 384), (7, 130, 5), (120, 33, 64)])
+    @Test(arguments: [(1, 1, 1), (6, 8, 16), (13, 19, 37), (61, 9, 384), (7, 130, 5), (120, 33, 64), (125, 47, 100)])
     func fastMatmulMatchesReference(_ shape: (Int, Int, Int)) {
         let (m, n, k) = shape
         let a = EmbedTestSupport.randomFloats(m * k, seed: UInt64(m * 1000 + k))
         let b = EmbedTestSupport.randomFloats(n * k, seed: UInt64(n * 7 + 3))
         let reference = Kernels.matmulReference(a, b, m: m, n: n, k: k)
-        let fast = Kernels.matmul(a, m: m, PackedMatrix(b, rows: n, cols: k))
-        #expect(fast.count == m * n)
-        // Same products, another summation order: equal to float32 rounding (|terms| ≤ 1).
-        #expect(EmbedTestSupport.maxAbsDiff(fast, reference) <= 1e-5 * Double(k))
+        // Every kernel this machine can run (the AVX-512 one only where the CPU has it).
+        for variant in Kernels.available {
+            let packed = PackedMatrix(b, rows: n, cols: k, variant: variant)
+            #expect(packed.variant == variant)
+            let fast = Kernels.matmul(a, m: m, packed)
+            #expect(fast.count == m * n)
+            // Same products, another summation order: equal to float32 rounding (|terms| ≤ 1).
+            #expect(EmbedTestSupport.maxAbsDiff(fast, reference) <= 1e-5 * Double(k), "\(variant)")
+        }
+    }
+
+    @Test func kernelChoice() {
+        print("matmul kernels on this machine: \(Kernels.available.map(\.rawValue)), using \(Kernels.best.rawValue)")
+        #expect(Kernels.available.contains(.portable))
+        #expect(Kernels.available.contains(Kernels.best))
     }
 
     @Test func nearestRowsMatchesBruteForce() throws {
