@@ -61,9 +61,12 @@ struct RoundTripCommand: ParsableCommand {
             let sorted = others.filter { $0.0 < $0.1 || others[$0.1].1 != $0.0 }.sorted { ($0.2, $0.0) < ($1.2, $1.0) }
             func token(_ id: Int) -> JSON { .string(tokenizer.idToToken(UInt32(id)) ?? "") }
             let near = others.filter { $0.2 < 0.1 }
-            let unused = near.filter { (tokenizer.idToToken(UInt32($0.0)) ?? "").hasPrefix("[unused") }.count
-            let suffix = near.filter { (tokenizer.idToToken(UInt32($0.0)) ?? "").hasPrefix("##") }.count
-            let rest = near.map { tokenizer.idToToken(UInt32($0.0)) ?? "" }.filter { !$0.hasPrefix("[unused") && !$0.hasPrefix("##") }
+            // Byte prefixes: String.hasPrefix compares Characters, and "##" + a combining mark is not "##…".
+            func starts(_ t: String, _ p: String) -> Bool { t.utf8.starts(with: p.utf8) }
+            let tokens = near.map { tokenizer.idToToken(UInt32($0.0)) ?? "" }
+            let unused = tokens.filter { starts($0, "[unused") }.count
+            let suffix = tokens.filter { starts($0, "##") }.count
+            let rest = tokens.filter { !starts($0, "[unused") && !starts($0, "##") }
             let singles = rest.filter { $0.unicodeScalars.count == 1 }.count
             summary.append(("vocab", .object(JSONObject([
                 ("rows", .int(Int64(v))), ("dim", .int(Int64(h))),

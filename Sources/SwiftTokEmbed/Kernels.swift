@@ -65,8 +65,8 @@ public enum Kernels {
         var c = [Float](repeating: 0, count: m * b.rows)
         a.withUnsafeBufferPointer { ap in
             c.withUnsafeMutableBufferPointer { cp in
-                // Safe: both buffers are non-empty whenever m > 0 and the sizes are checked above.
-                if m > 0 && b.rows > 0 { matmul(ap.baseAddress!, lda: b.cols, m: m, b, panels: 0..<b.panelCount, into: cp.baseAddress!, ldc: b.rows) }
+                guard m > 0 && b.rows > 0 && b.cols > 0, let a = ap.baseAddress, let c = cp.baseAddress else { return }  // all zeros
+                matmul(a, lda: b.cols, m: m, b, panels: 0..<b.panelCount, into: c, ldc: b.rows)
             }
         }
         return c
