@@ -1,6 +1,11 @@
 """Training parity: swifttok's word counting and trainers against `tokenizers`' trainers, on
 samples of ../shared corpora, in the same run (the CLI under test is $SWIFTTOK or the release build)."""
+import collections
+import json
+
+import orjson
 import pytest
+from tokenizers import Tokenizer
 
 from oracle import train as T
 
@@ -57,3 +62,104 @@ def test_count_skips_invalid_utf8(swifttok, tmp_path):
     assert header["skipped"] == 1 and header["sequences"] == 2
     assert "not valid UTF-8" in proc.stderr
     assert counts["good"] == 1 and counts["Ġline"] == 1
+
+
+def train_ours(swifttok, corpus, out, *args):
+    T.run(swifttok, "train", str(corpus), "--quiet", "-o", str(out), *args)
+    return json.loads(out.read_text())
+
+
+CASES = {
+    # name: (preset, model, vocab, specials, tokenizers options, swifttok flags)
+    "bytelevel-bpe": ("gpt2", "bpe", 5000, ["<|endoftext|>"], {}, []),
+    "bytelevel-bpe-options": ("gpt2", "bpe", 4000, ["<|endoftext|>", "<pad>", "<s>"],
+                              {"min_frequency": 4, "max_token_length": 6},
+                              ["--min-frequency", "4", "--max-token-length", "6"]),
+    "char-bpe-prefix-suffix": ("bert", "bpe", 9000, ["[UNK]", "[PAD]"],
+                               {"continuing_subword_prefix": "##", "end_of_word_suffix": "</w>", "min_frequency": 2},
+                               ["--continuing-subword-prefix", "##", "--end-of-word-suffix", "</w>",
+                                "--min-frequency", "2"]),
+    "char-bpe-suffix-limit": ("bert", "bpe", 3000, [], {"end_of_word_suffix": "</w>", "limit_alphabet": "LIMIT"},
+                              ["--end-of-word-suffix", "</w>", "--limit-alphabet", "LIMIT"]),
+    "wordpiece": ("bert", "wordpiece", 5000, ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"], {}, []),
+    "wordpiece-limit": ("bert", "wordpiece", 3000, ["[UNK]"], {"limit_alphabet": "LIMIT", "min_frequency": 3},
+                        ["--limit-alphabet", "LIMIT", "--min-frequency", "3"]),
+    "wordlevel": ("bert", "wordlevel", 3000, ["[UNK]", "[PAD]"], {"min_frequency": 3}, ["--min-frequency", "3"]),
+    "wordlevel-all": ("gpt2", "wordlevel", 100000, [], {}, []),
+}
+
+
+def untied_limit(corpus, preset):
+    """An alphabet limit that falls between two different character counts (tokenizers breaks
+    ties there in hash order, which changes from run to run)."""
+    chars = collections.Counter()
+    for word, count in T.reference_word_counts(T.pipeline(preset), corpus).items():
+        for ch in word:
+            chars[ch] += count
+    counts = sorted(chars.values(), reverse=True)
+    for limit in range(len(counts) * 2 // 3, 0, -1):
+        if counts[limit - 1] != counts[limit]:
+            return limit
+    raise AssertionError("no untied limit")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_train_equals_tokenizers(swifttok, corpus, tmp_path, case):
+    preset, model, vocab, specials, options, flags = CASES[case]
+    if "LIMIT" in flags:
+        limit = untied_limit(corpus, preset)
+        options = {k: (limit if v == "LIMIT" else v) for k, v in options.items()}
+        flags = [str(limit) if f == "LIMIT" else f for f in flags]
+    ref = T.reference_train(preset, model, corpus, vocab, specials, **options)
+    args = ["--preset", preset, "--model", model, "--vocab-size", str(vocab), "--special-tokens", ",".join(specials),
+            *flags]
+    prefix = options.get("continuing_subword_prefix", "##" if model == "wordpiece" else None)
+    if prefix or "end_of_word_suffix" in options:
+        order = T.symbol_order(ref, len(specials), prefix)
+        (tmp_path / "order.txt").write_text("".join(t + "\n" for t in order))
+        args += ["--symbol-order", str(tmp_path / "order.txt")]
+    ours = train_ours(swifttok, corpus, tmp_path / "ours.json", *args)
+    summary = T.compare_models(ref, ours)
+    print(f"train {case}: {summary}")
+    loaded = Tokenizer.from_file(str(tmp_path / "ours.json"))
+    assert loaded.get_vocab_size() == ref_size(ref)
+    assert [t["content"] for t in ours["added_tokens"]] == [t["content"] for t in ref["added_tokens"]]
+
+
+def ref_size(ref):
+    return len(set(ref["model"]["vocab"]) | {t["content"] for t in ref["added_tokens"]})
+
+
+def test_train_threads_and_counts_are_byte_identical(swifttok, corpus, tmp_path):
+    """1, 2 and 3 threads, and training from the counts of two shards, give the same file."""
+    outputs = []
+    for threads in (1, 2, 3):
+        out = tmp_path / f"t{threads}.json"
+        T.run(swifttok, "train", str(corpus), "--vocab-size", "3000", "--threads", str(threads), "--quiet", "-o", str(out))
+        outputs.append(out.read_bytes())
+    lines = corpus.read_bytes().splitlines(keepends=True)
+    third = len(lines) // 3
+    shards = [lines[:third], lines[third:2 * third], lines[2 * third:]]
+    count_files = []
+    for k, shard in enumerate(shards):
+        (tmp_path / f"s{k}.txt").write_bytes(b"".join(shard))
+        cf = tmp_path / f"s{k}.counts"
+        T.run(swifttok, "count", str(tmp_path / f"s{k}.txt"), "-o", str(cf), "--quiet")
+        count_files.append(str(cf))
+    out = tmp_path / "from_counts.json"
+    T.run(swifttok, "train", "--from-counts", *count_files, "--vocab-size", "3000", "--quiet", "-o", str(out))
+    outputs.append(out.read_bytes())
+    assert all(o == outputs[0] for o in outputs), "outputs differ"
+    print(f"train determinism: threads 1/2/3 and 3 count shards -> identical {len(outputs[0])}-byte tokenizer.json")
+
+
+def test_trained_tokenizer_encodes_like_tokenizers(swifttok, corpus, tmp_path):
+    """The trained file loads in tokenizers and in swifttok, and both encode the same way."""
+    out = tmp_path / "bert.json"
+    T.run(swifttok, "train", str(corpus), "--preset", "bert", "--vocab-size", "4000", "--quiet", "-o", str(out))
+    ref = Tokenizer.from_file(str(out))
+    texts = [line for line in corpus.read_text().splitlines() if line.strip()][:200:7]
+    for text in texts:
+        proc = T.run(swifttok, "encode", "-t", str(out), "--jsonl", input_text=orjson.dumps(text).decode() + "\n")
+        got = orjson.loads(proc.stdout.splitlines()[0])["ids"]
+        assert got == ref.encode(text).ids, text
