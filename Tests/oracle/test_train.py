@@ -163,3 +163,32 @@ def test_trained_tokenizer_encodes_like_tokenizers(swifttok, corpus, tmp_path):
         proc = T.run(swifttok, "encode", "-t", str(out), "--jsonl", input_text=orjson.dumps(text).decode() + "\n")
         got = orjson.loads(proc.stdout.splitlines()[0])["ids"]
         assert got == ref.encode(text).ids, text
+
+
+def test_shipped_vocabularies_retrain_identically(swifttok, tmp_path):
+    """Vocabularies/: the corpus has the manifest's sha256 and retraining gives the shipped bytes."""
+    import hashlib
+    import shutil
+    import subprocess
+    from oracle.paths import REPO
+    if shutil.which("bible") is None:
+        pytest.skip("the 'bible' command (Debian bible-kjv + bible-kjv-text) is missing: run scripts/setup.sh")
+    kjv = tmp_path / "kjv.txt"
+    with open(kjv, "wb") as f:
+        subprocess.run([str(REPO / "Vocabularies" / "kjv-corpus.sh")], stdout=f, check=True)
+    corpus_sha = hashlib.sha256(kjv.read_bytes()).hexdigest()
+    checked = 0
+    for manifest_path in sorted((REPO / "Vocabularies").glob("*/manifest.json")):
+        manifest = json.loads(manifest_path.read_text())
+        assert manifest["corpus_sha256"] == corpus_sha, f"{manifest['name']}: the corpus changed"
+        argv = manifest["command"].split()
+        assert argv[0] == "swifttok"
+        subprocess.run([swifttok, *argv[1:]], cwd=tmp_path, check=True, capture_output=True)
+        out = (tmp_path / "tokenizer.json").read_bytes()
+        shipped = (manifest_path.parent / "tokenizer.json").read_bytes()
+        assert hashlib.sha256(shipped).hexdigest() == manifest["output_sha256"]
+        assert out == shipped, f"{manifest['name']}: retraining gave different bytes"
+        Tokenizer.from_file(str(manifest_path.parent / "tokenizer.json"))
+        checked += 1
+    assert checked >= 2
+    print(f"vocabularies: {checked} retrained byte-identically from the KJV ({corpus_sha[:16]})")
