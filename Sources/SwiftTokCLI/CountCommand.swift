@@ -72,6 +72,9 @@ struct CorpusOptions: ParsableArguments {
             counts = try counter.count(input, threads: threads) { bar.report($0) }
         } catch { throw CLIError("\(error)") }
         bar.finish()
+        if counts.skippedSequences > 0 && counts.skippedSequences >= counts.sequences {
+            throw CLIError("the input is not UTF-8 text: \(counts.skippedSequences) of \(counts.skippedSequences + counts.sequences) \(documents ? "files" : "lines") are not valid UTF-8 (a binary file?)")
+        }
         if counts.skippedSequences > 0 {
             Output.error("warning: skipped \(counts.skippedSequences) sequences that are not valid UTF-8")
         }

@@ -95,11 +95,16 @@ struct TrainCommand: ParsableCommand {
         guard vocabSize >= minimum else {
             throw CLIError("--vocab-size \(vocabSize) is smaller than the special tokens (\(specials.count)) plus one token")
         }
+        if name == "bpe" || name == "wordpiece" {
+            var scalars = Set(alphabet.map(\.value))
+            for w in counts.words { for s in String(decoding: w, as: UTF8.self).unicodeScalars { scalars.insert(s.value) } }
+            let size = Swift.min(limitAlphabet ?? Int.max, scalars.count)
+            guard vocabSize >= specials.count + size else {
+                throw CLIError("--vocab-size \(vocabSize) is smaller than the alphabet (\(size) characters) plus the special tokens (\(specials.count))" + (limitAlphabet == nil && preset != .gpt2 ? "; --limit-alphabet can cut the alphabet" : ""))
+            }
+        }
         switch name {
         case "bpe":
-            if preset == .gpt2 || initialAlphabet != nil, vocabSize < specials.count + alphabet.count {
-                throw CLIError("--vocab-size \(vocabSize) is smaller than the initial alphabet (\(alphabet.count)) plus the special tokens (\(specials.count))")
-            }
             return Trainers.BpeTrainer(vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specials,
                                        limitAlphabet: limitAlphabet, initialAlphabet: alphabet,
                                        continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix,

@@ -2,6 +2,7 @@
 samples of ../shared corpora, in the same run (the CLI under test is $SWIFTTOK or the release build)."""
 import collections
 import json
+import subprocess
 
 import orjson
 import pytest
@@ -192,3 +193,59 @@ def test_shipped_vocabularies_retrain_identically(swifttok, tmp_path):
         checked += 1
     assert checked >= 2
     print(f"vocabularies: {checked} retrained byte-identically from the KJV ({corpus_sha[:16]})")
+
+
+BAD_INPUTS = {
+    # name: (files to create {name: bytes}, args, expected message part)
+    "empty-corpus": ({"empty.txt": b""}, ["train", "empty.txt"], "corpus is empty"),
+    "blank-lines": ({"blank.txt": b"\n\n\n"}, ["train", "--preset", "bert", "blank.txt"], "corpus is empty"),
+    "vocab-below-bytes": ({"c.txt": b"hello world\n"}, ["train", "c.txt", "--vocab-size", "200"],
+                          "smaller than the alphabet"),
+    "vocab-below-chars": ({"c.txt": "αβγδε ζηθ abc\n".encode()},
+                          ["train", "c.txt", "--preset", "bert", "--model", "bpe", "--special-tokens", "[UNK],[PAD]",
+                           "--vocab-size", "12"], "smaller than the alphabet"),
+    "vocab-below-specials": ({"c.txt": b"hello\n"}, ["train", "c.txt", "--preset", "bert", "--vocab-size", "3"],
+                             "smaller than the special tokens"),
+    "missing-file": ({}, ["train", "missing.txt"], "cannot open file"),
+    "no-match-glob": ({}, ["train", "nothing-*.txt"], "no file matches"),
+    "empty-directory": ({"d/.keep": None}, ["train", "d"], "no input files"),
+    "binary-file": ({"b.bin": bytes(range(256)) * 400}, ["train", "b.bin"], "not UTF-8 text"),
+    "bad-counts": ({"x.counts": b"garbage\n"}, ["train", "--from-counts", "x.counts"], "not a swifttok counts file"),
+    "truncated-counts": ({"x.counts": b"swifttok-counts 1\n{\"words\": 2}\n3 1 a\n"},
+                         ["train", "--from-counts", "x.counts"], "header says 2 words"),
+    "counts-and-files": ({"x.counts": b"", "c.txt": b"hi\n"}, ["train", "c.txt", "--from-counts", "x.counts"],
+                         "not both"),
+    "unknown-model": ({"c.txt": b"hi\n"}, ["train", "c.txt", "--model", "bert"], "unknown model"),
+    "unknown-preset": ({"c.txt": b"hi\n"}, ["train", "c.txt", "--preset", "llama"], "unknown preset"),
+    "count-no-input": ({}, ["count", "-o", "x.counts"], "no input"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_is_a_clear_error(swifttok, tmp_path, case):
+    files, args, message = BAD_INPUTS[case]
+    for name, data in files.items():
+        p = tmp_path / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if data is not None:
+            p.write_bytes(data)
+    proc = subprocess.run([swifttok, *args, "--quiet"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 1, (proc.returncode, proc.stderr)
+    assert message in proc.stderr, proc.stderr
+    assert "Fatal error" not in proc.stderr
+
+
+def test_invalid_utf8_lines_are_skipped_and_reported(swifttok, corpus, tmp_path):
+    """A few bad lines in a real corpus are skipped, counted and reported; the rest trains as
+    tokenizers trains on the file without them."""
+    good = corpus.read_bytes().splitlines(keepends=True)[:3000]
+    bad = list(good)
+    for k in range(0, len(bad), 500):
+        bad.insert(k, b"\xff\xfe broken \xc3\x28 line\n")
+    (tmp_path / "bad.txt").write_bytes(b"".join(bad))
+    (tmp_path / "good.txt").write_bytes(b"".join(good))
+    proc = T.run(swifttok, "train", str(tmp_path / "bad.txt"), "--vocab-size", "1500", "--quiet",
+                 "-o", str(tmp_path / "ours.json"))
+    assert "skipped 6 sequences that are not valid UTF-8" in proc.stderr
+    ref = T.reference_train("gpt2", "bpe", tmp_path / "good.txt", 1500, ["<|endoftext|>"])
+    print(f"invalid UTF-8: 6 lines skipped; {T.compare_models(ref, json.loads((tmp_path / 'ours.json').read_text()))}")
