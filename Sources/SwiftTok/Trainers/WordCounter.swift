@@ -30,11 +30,20 @@ public struct WordCounter: Sendable {
         case general
         /// ByteLevel(use_regex) with no normalizer: GPT-2 pieces of the raw bytes.
         case byteLevel(addPrefixSpace: Bool)
+        /// BertNormalizer(clean_text) + BertPreTokenizer: ASCII sequences scanned in one pass
+        /// (the others take the general pipeline).
+        case bertASCII(lowercase: Bool)
     }
 
     var route: Route {
-        guard allowsFastPath, normalizer == nil, case .byteLevel(let b)? = preTokenizer, b.useRegex else { return .general }
-        return .byteLevel(addPrefixSpace: b.addPrefixSpace)
+        guard allowsFastPath else { return .general }
+        if normalizer == nil, case .byteLevel(let b)? = preTokenizer, b.useRegex {
+            return .byteLevel(addPrefixSpace: b.addPrefixSpace)
+        }
+        if case .bert(let n)? = normalizer, n.cleanText, case .bert? = preTokenizer {
+            return .bertASCII(lowercase: n.lowercase)
+        }
+        return .general
     }
 
     /// Counts `input` on `threads` threads (0 = all cores); `progress` gets the bytes read.
@@ -120,6 +129,16 @@ public struct WordCounter: Sendable {
                     WordCounter.countByteLevel(UnsafeBufferPointer(rebasing: p[start..<end]), addPrefixSpace: prefix, into: &table)
                 }
                 if ok { counted += 1 } else { skipped += 1 }
+            case .bertASCII(let lowercase):
+                let done = chunk.withUnsafeBufferPointer { p in
+                    WordCounter.countBertASCII(UnsafeBufferPointer(rebasing: p[start..<end]), lowercase: lowercase, into: &table)
+                }
+                if done {
+                    counted += 1
+                } else {
+                    var line = Array(chunk[start..<end])
+                    if try countSequence(&line, route: .general, into: &table) { counted += 1 } else { skipped += 1 }
+                }
             case .general:
                 var line = Array(chunk[start..<end])
                 if try countSequence(&line, route: route, into: &table) { counted += 1 } else { skipped += 1 }
@@ -133,6 +152,10 @@ public struct WordCounter: Sendable {
     func countSequence(_ bytes: inout [UInt8], route: Route, into table: inout WordTable) throws -> Bool {
         if case .byteLevel(let prefix) = route {
             return bytes.withUnsafeBufferPointer { WordCounter.countByteLevel($0, addPrefixSpace: prefix, into: &table) }
+        }
+        if case .bertASCII(let lowercase) = route,
+           bytes.withUnsafeBufferPointer({ WordCounter.countBertASCII($0, lowercase: lowercase, into: &table) }) {
+            return true
         }
         guard bytes.withUnsafeBufferPointer({ UTF8Text.isValid($0) }) else { return false }
         for piece in try pieces(bytes) {
@@ -165,6 +188,45 @@ public struct WordCounter: Sendable {
             i = end
         }
         return true
+    }
+
+    /// BERT's clean-text normalizer and pre-tokenizer on an all-ASCII sequence: controls other
+    /// than tab, newline and carriage return vanish, whitespace separates, each ASCII punctuation
+    /// character is a word, the rest makes words (lowercased when asked). Returns false, counting
+    /// nothing, when the sequence is not all ASCII.
+    static func countBertASCII(_ text: UnsafeBufferPointer<UInt8>, lowercase: Bool, into table: inout WordTable) -> Bool {
+        var any: UInt8 = 0
+        for b in text { any |= b }
+        if any >= 0x80 { return false }
+        var word: [UInt8] = []
+        word.reserveCapacity(32)
+        for b in text {
+            switch bertClass[Int(b)] {
+            case 0: continue
+            case 1:
+                if !word.isEmpty { word.withUnsafeBufferPointer { table.add($0) }; word.removeAll(keepingCapacity: true) }
+            case 2:
+                if !word.isEmpty { word.withUnsafeBufferPointer { table.add($0) }; word.removeAll(keepingCapacity: true) }
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1) { p in
+                    p[0] = b
+                    table.add(UnsafeBufferPointer(p))
+                }
+            default:
+                word.append(lowercase && b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
+            }
+        }
+        if !word.isEmpty { word.withUnsafeBufferPointer { table.add($0) } }
+        return true
+    }
+
+    /// ASCII classes for `countBertASCII`: 0 removed, 1 whitespace, 2 punctuation, 3 word.
+    static let bertClass: [UInt8] = (0..<128).map { b -> UInt8 in
+        switch b {
+        case 0x09, 0x0A, 0x0D, 0x20: return 1
+        case 0x00..<0x20, 0x7F: return 0
+        case 0x21...0x2F, 0x3A...0x40, 0x5B...0x60, 0x7B...0x7E: return 2
+        default: return 3
+        }
     }
 
     /// The table with every raw word rewritten in the byte-level alphabet (a bijection).

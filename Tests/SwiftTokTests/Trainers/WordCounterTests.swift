@@ -17,7 +17,7 @@ import Testing
     }()
 
     /// A sample of English, many scripts, emoji, every scalar, and code (about 200 KB each).
-    static func sampleFile() throws -> String? {
+    static func sampleFile(_ name: String = #function) throws -> String? {
         guard let shared else { return nil }
         var all: [UInt8] = []
         for f in ["corpora/en/big.txt", "corpora/multi/udhr_selected_25langs.txt", "corpora/multi/emoji.txt",
@@ -29,7 +29,7 @@ import Testing
         }
         // Edge cases: CRLF, a line without spaces, a last line without a newline.
         all += Array("windows line\r\n  leading spaces\n\t\ttabs and  double  spaces \n\nno newline at end".utf8)
-        let path = "/tmp/swifttok-wordcounter-\(getpid()).txt"
+        let path = "/tmp/swifttok-wordcounter-\(getpid())-\(name.prefix { $0 != "(" }).txt"
         try FileIO.write(all, to: path)
         return path
     }
@@ -48,6 +48,28 @@ import Testing
             let general = try counter.count(input, threads: 1)
             #expect(fast.count > 1000)
             #expect(fast == general, "prefix space \(prefixSpace): \(fast.count) vs \(general.count) words")
+        }
+    }
+
+    @Test func bertASCIIRouteEqualsGeneralPipeline() throws {
+        guard let path = try WordCounterTests.sampleFile() else {
+            print("skipped: ../shared not found (WordCounterTests needs its corpora)")
+            return
+        }
+        defer { unlink(path) }
+        // Every ASCII byte, controls included, in and between words.
+        let ascii = (0..<128).map { UInt8($0) }
+        var extra = try FileIO.read(path)
+        for k in 0..<128 { extra += Array("Word\(k)".utf8) + [ascii[k]] + Array("Next, THE end.".utf8) + [ascii[(k * 7) % 128], 0x0A] }
+        try FileIO.write(extra, to: path)
+        for lowercase in [true, false] {
+            var counter = WordCounter(normalizer: .bert(.init(lowercase: lowercase)), preTokenizer: .bert(.init()))
+            let input = try TrainerInput([path])
+            let fast = try counter.count(input, threads: 2)
+            counter.allowsFastPath = false
+            let general = try counter.count(input, threads: 2)
+            #expect(fast.count > 1000)
+            #expect(fast == general, "lowercase \(lowercase): \(fast.count) vs \(general.count) words")
         }
     }
 
