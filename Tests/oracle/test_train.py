@@ -249,3 +249,32 @@ def test_invalid_utf8_lines_are_skipped_and_reported(swifttok, corpus, tmp_path)
     assert "skipped 6 sequences that are not valid UTF-8" in proc.stderr
     ref = T.reference_train("gpt2", "bpe", tmp_path / "good.txt", 1500, ["<|endoftext|>"])
     print(f"invalid UTF-8: 6 lines skipped; {T.compare_models(ref, json.loads((tmp_path / 'ours.json').read_text()))}")
+
+
+def test_documents_mode_equals_train_from_iterator(swifttok, shared, tmp_path):
+    """--documents: each file is one sequence, as tokenizers' train_from_iterator over file texts;
+    inputs given as a directory (files in byte order of their paths) and through standard input."""
+    from tokenizers import pre_tokenizers, trainers
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    texts = []
+    for k, rel in enumerate(PARTS):
+        data = (T.CORPORA / rel).read_bytes()[:150_000]
+        text = data[: data.rfind(b"\n")].decode("utf-8")
+        (docs / f"doc{k}.txt").write_text(text)
+        texts.append(text)
+    tok = T.pipeline("gpt2")
+    trainer = trainers.BpeTrainer(vocab_size=2500, special_tokens=["<|endoftext|>"], show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(texts, trainer)
+    ref = json.loads(tok.to_str())
+    ours = train_ours(swifttok, docs, tmp_path / "docs.json", "--documents", "--vocab-size", "2500")
+    print(f"train documents: {T.compare_models(ref, ours)}")
+    # Standard input in lines mode equals the file.
+    joined = "".join(texts)
+    proc = subprocess.run([swifttok, "train", "-", "--vocab-size", "2500", "--quiet", "-o", str(tmp_path / "stdin.json")],
+                          input=joined.encode(), capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    (tmp_path / "joined.txt").write_text(joined)
+    train_ours(swifttok, tmp_path / "joined.txt", tmp_path / "file.json", "--vocab-size", "2500")
+    assert (tmp_path / "stdin.json").read_bytes() == (tmp_path / "file.json").read_bytes()

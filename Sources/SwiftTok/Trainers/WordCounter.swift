@@ -243,14 +243,23 @@ public struct WordCounter: Sendable {
     }
 }
 
-/// One mutable value per worker, reachable from `Parallel.forEach` bodies; each worker touches
-/// only its own slot.
+/// One mutable value per worker, reachable from `Parallel.forEach` bodies. Each slot has its own
+/// allocation and each worker touches only its own slot, so no two threads share memory.
 final class Boxes<T>: @unchecked Sendable {
-    private var items: [T]
-    init(_ n: Int, _ make: () -> T) { items = (0..<n).map { _ in make() } }
+    private let slots: [UnsafeMutablePointer<T>]
+    init(_ n: Int, _ make: () -> T) {
+        slots = (0..<n).map { _ in
+            let p = UnsafeMutablePointer<T>.allocate(capacity: 1)
+            p.initialize(to: make())
+            return p
+        }
+    }
+    deinit {
+        for p in slots { p.deinitialize(count: 1); p.deallocate() }
+    }
     subscript(i: Int) -> T {
-        get { items[i] }
-        _modify { yield &items[i] }
+        get { slots[i].pointee }
+        _modify { yield &slots[i].pointee }
     }
 }
 
