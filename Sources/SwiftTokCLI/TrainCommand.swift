@@ -68,7 +68,7 @@ struct TrainCommand: ParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let mb = Double(counts.inputBytes) / 1e6
-        let rate = countSeconds > 0 && counts.inputBytes > 0 ? " (\(fmt(mb / countSeconds)) MB/s counting)" : ""
+        let rate = fromCounts.isEmpty && countSeconds > 0 && counts.inputBytes > 0 ? " (\(fmt(mb / countSeconds)) MB/s counting)" : " (from counts)"
         Output.error("""
             trained \(modelName) (\(preset.rawValue) preset): vocabulary \(tokenizer.vocabSize) from \(counts.count) distinct words, \
             \(fmt(mb)) MB in \(fmt(seconds)) s\(rate); peak memory \(usage.ru_maxrss / 1024) MB; \
@@ -90,6 +90,9 @@ struct TrainCommand: ParsableCommand {
                 let bytes = try FileIO.read(symbolOrder)
                 order = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
             } catch { throw CLIError("\(error)") }
+        }
+        for (name, value) in [("--limit-alphabet", limitAlphabet), ("--max-token-length", maxTokenLength)] {
+            if let value, value < 1 { throw CLIError("\(name) must be at least 1 (found \(value))") }
         }
         let minimum = specials.count + 1
         guard vocabSize >= minimum else {

@@ -184,7 +184,8 @@ extension Trainers.BpeTrainer {
             }
             var kept: [(scalar: UInt32, count: UInt64)] = []
             for s in 0..<0x110000 where seen[s] { kept.append((UInt32(s), frequency[s])) }
-            if let limit = trainer.limitAlphabet, kept.count > limit {
+            if let given = trainer.limitAlphabet, kept.count > Swift.max(0, given) {
+                let limit = Swift.max(0, given)
                 // tokenizers sorts by count with an unstable sort (ties in hash order); here ties
                 // drop the smaller code point first.
                 kept.sort { $0.count != $1.count ? $0.count < $1.count : $0.scalar < $1.scalar }

@@ -58,7 +58,7 @@ extension Trainers {
                 if entries.count >= vocabSize { break }
                 entries.append(counts.string(at: i))
             }
-            if entries.count > vocabSize { entries.removeLast(entries.count - vocabSize) }
+            if entries.count > Swift.max(0, vocabSize) { entries.removeLast(entries.count - Swift.max(0, vocabSize)) }
             var idOf: [String: UInt32] = [:]
             for (i, t) in entries.enumerated() { idOf[t] = UInt32(i) }
             return idOf.map { ($0.key, $0.value) }.sorted { $0.1 < $1.1 }

@@ -19,11 +19,17 @@ public struct WordCounts: Sendable, Equatable {
     /// (`{"normalizer": …, "pre_tokenizer": …}`); counts merge only when these are equal.
     public var pipeline: JSON
 
-    /// Counts from `(word, count)` pairs in any order; equal words are summed.
+    /// Counts from `(word, count)` pairs in any order; equal words are summed. Throws
+    /// `.invalidUTF8` for a word that is not valid UTF-8.
     public init<S: Sequence>(_ pairs: S, pipeline: JSON = .null, sequences: Int = 0, skippedSequences: Int = 0,
-                             inputBytes: Int = 0) where S.Element == ([UInt8], UInt64) {
+                             inputBytes: Int = 0) throws where S.Element == ([UInt8], UInt64) {
         var table = WordTable()
-        for (w, c) in pairs { w.withUnsafeBufferPointer { table.add($0, count: c) } }
+        for (w, c) in pairs {
+            guard w.withUnsafeBufferPointer({ UTF8Text.isValid($0) }) else {
+                throw TokenizerError(.invalidUTF8, "word \(table.count) is not valid UTF-8")
+            }
+            w.withUnsafeBufferPointer { table.add($0, count: c) }
+        }
         self.init(table: table, pipeline: pipeline, sequences: sequences, skippedSequences: skippedSequences,
                   inputBytes: inputBytes)
     }

@@ -37,10 +37,15 @@ import Testing
 
     @Test func vocabularyBelowSpecialTokensStillTrainsTheSpecials() throws {
         let pairs: [([UInt8], UInt64)] = [(Array("ab".utf8), 3), (Array("abc".utf8), 2)]
-        let counts = WordCounts(pairs)
+        let counts = try WordCounts(pairs)
         let r = try Trainers.BpeTrainer(vocabSize: 1, specialTokens: ["<s>", "</s>"]).trainVocabulary(counts)
         // As tokenizers: specials and the alphabet always go in, no merge past the size.
         #expect(r.tokens.map { String(decoding: $0, as: UTF8.self) } == ["<s>", "</s>", "a", "b", "c"])
         #expect(r.merges.isEmpty)
+        // Out-of-range options and invalid words are no crash.
+        #expect(try Trainers.BpeTrainer(vocabSize: -5, limitAlphabet: -1).trainVocabulary(counts).tokens.isEmpty)
+        #expect(try Trainers.WordLevelTrainer(vocabSize: -1).vocabulary(counts).isEmpty)
+        let bad: [([UInt8], UInt64)] = [([0xFF, 0x41], 1)]
+        #expect(throws: TokenizerError.self) { try WordCounts(bad) }
     }
 }
