@@ -108,10 +108,12 @@ struct TrainCommand: ParsableCommand {
         }
         switch name {
         case "bpe":
-            return Trainers.BpeTrainer(vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specials,
-                                       limitAlphabet: limitAlphabet, initialAlphabet: alphabet,
-                                       continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix,
-                                       maxTokenLength: maxTokenLength, symbolOrder: order)
+            var t = Trainers.BpeTrainer(vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specials,
+                                        limitAlphabet: limitAlphabet, initialAlphabet: alphabet,
+                                        continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix,
+                                        maxTokenLength: maxTokenLength, symbolOrder: order)
+            t.threads = corpus.threads
+            return t
         case "wordpiece":
             var t = Trainers.WordPieceTrainer(vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specials,
                                               limitAlphabet: limitAlphabet, initialAlphabet: alphabet,
@@ -119,6 +121,7 @@ struct TrainCommand: ParsableCommand {
                                               endOfWordSuffix: endOfWordSuffix, unkToken: unkToken ?? preset.unkToken,
                                               symbolOrder: order)
             t.bpe.maxTokenLength = maxTokenLength
+            t.bpe.threads = corpus.threads
             return t
         case "wordlevel":
             return Trainers.WordLevelTrainer(vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specials,

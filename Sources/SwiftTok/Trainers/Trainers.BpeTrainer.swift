@@ -30,6 +30,10 @@ extension Trainers {
         public var maxTokenLength: Int?
         /// Ids for the prefixed/suffixed character forms, in this order, before the others.
         public var symbolOrder: [String]
+        /// Threads for merge steps that touch many words (0 = all cores); the result is the same.
+        public var threads: Int = 0
+        /// Merge steps touching at least this many words run in parallel.
+        var parallelThreshold = 4096
 
         public init(vocabSize: Int = 30000, minFrequency: UInt64 = 0, specialTokens: [String] = [],
                     limitAlphabet: Int? = nil, initialAlphabet: [Unicode.Scalar] = [],
@@ -248,11 +252,20 @@ extension Trainers.BpeTrainer {
         @inline(__always)
         mutating func merge(word i: Int, _ a: UInt32, _ b: UInt32, _ replacement: UInt32,
                             _ change: (UInt64, Int64) -> Void) {
-            var symbols = words[i]
-            words[i] = []
             let tracked = !lengths.isEmpty
-            var lens: [UInt32] = tracked ? lengths[i] : []
-            if tracked { lengths[i] = [] }
+            var none: [UInt32] = []
+            if tracked {
+                State.mergeSymbols(&words[i], &lengths[i], tracked: true, a, b, replacement, maxLength, change)
+            } else {
+                State.mergeSymbols(&words[i], &none, tracked: false, a, b, replacement, maxLength, change)
+            }
+        }
+
+        /// The merge of one word's symbols (and, when `tracked`, their lengths in characters).
+        @inline(__always)
+        static func mergeSymbols(_ symbols: inout [UInt32], _ lens: inout [UInt32], tracked: Bool,
+                                 _ a: UInt32, _ b: UInt32, _ replacement: UInt32, _ maxLength: Int,
+                                 _ change: (UInt64, Int64) -> Void) {
             let n = symbols.count
             var w = 0
             var r = 0
@@ -282,9 +295,41 @@ extension Trainers.BpeTrainer {
                     r += 1
                 }
             }
-            symbols.removeLast(n - w)
-            words[i] = symbols
-            if tracked { lens.removeLast(n - w); lengths[i] = lens }
+            if w < n {
+                symbols.removeLast(n - w)
+                if tracked { lens.removeLast(n - w) }
+            }
+        }
+
+        /// Merges in the words of `pos` on several threads (each word belongs to one chunk);
+        /// returns the changes per chunk, in position order, with the word of each.
+        mutating func parallelMerge(_ pos: [Int32], _ a: UInt32, _ b: UInt32, _ replacement: UInt32,
+                                    workers: Int) -> [[(UInt64, Int64, Int32)]] {
+            let chunks = workers * 4
+            let changes = Boxes<[(UInt64, Int64, Int32)]>(chunks) { [] }
+            let tracked = !lengths.isEmpty
+            let maxLength = self.maxLength
+            words.withUnsafeMutableBufferPointer { wp in
+                lengths.withUnsafeMutableBufferPointer { lp in
+                    let shared = SharedWords(words: wp, lengths: lp)
+                    Parallel.forEach(chunks, threads: workers) { _, k in
+                        let lo = pos.count * k / chunks
+                        let hi = pos.count * (k + 1) / chunks
+                        var none: [UInt32] = []
+                        for j in lo..<hi {
+                            let iw = pos[j]
+                            let i = Int(iw)
+                            let record: (UInt64, Int64) -> Void = { pair, delta in changes[k].append((pair, delta, iw)) }
+                            if tracked {
+                                State.mergeSymbols(&shared.words[i], &shared.lengths[i], tracked: true, a, b, replacement, maxLength, record)
+                            } else {
+                                State.mergeSymbols(&shared.words[i], &none, tracked: false, a, b, replacement, maxLength, record)
+                            }
+                        }
+                    }
+                }
+            }
+            return (0..<chunks).map { changes[$0] }
         }
 
         mutating func run(progress: TrainingProgressHandler?) -> Trainers.BpeTrainer.Result {
@@ -314,6 +359,7 @@ extension Trainers.BpeTrainer {
             pushAll(&whereToUpdate)
 
             var merges: [(UInt64, UInt32)] = []
+            let workers = Parallel.workerCount(Int.max, threads: trainer.threads)
             let target = trainer.vocabSize
             let prefix = trainer.continuingSubwordPrefix.map { Array($0.utf8) }
             while wordToId.count < target, var top = queue.pop() {
@@ -332,12 +378,22 @@ extension Trainers.BpeTrainer {
                 merges.append((top.pair, newId))
                 let pos = positions[Int(top.slot)]
                 positions[Int(top.slot)] = []
-                for iw in pos {
-                    let i = Int(iw)
-                    let c = counts[i]
-                    merge(word: i, a, b, newId) { pair, delta in
-                        pairCounts[pair, default: 0] += delta * c
-                        if delta > 0 { whereToUpdate[pair, default: []].appendUnique(iw) }
+                if workers > 1 && pos.count >= trainer.parallelThreshold {
+                    // Changes are applied in position order, as the sequential loop does.
+                    for chunk in parallelMerge(pos, a, b, newId, workers: workers) {
+                        for (pair, delta, iw) in chunk {
+                            pairCounts[pair, default: 0] += delta * counts[Int(iw)]
+                            if delta > 0 { whereToUpdate[pair, default: []].appendUnique(iw) }
+                        }
+                    }
+                } else {
+                    for iw in pos {
+                        let i = Int(iw)
+                        let c = counts[i]
+                        merge(word: i, a, b, newId) { pair, delta in
+                            pairCounts[pair, default: 0] += delta * c
+                            if delta > 0 { whereToUpdate[pair, default: []].appendUnique(iw) }
+                        }
                     }
                 }
                 pushAll(&whereToUpdate)
@@ -353,6 +409,13 @@ extension Trainers.BpeTrainer {
             return Trainers.BpeTrainer.Result(tokens: idToWord, merges: ranked)
         }
     }
+}
+
+/// The words and lengths arrays of a training, shared with the threads of one merge step; each
+/// thread touches only the words of its own positions.
+struct SharedWords: @unchecked Sendable {
+    let words: UnsafeMutableBufferPointer<[UInt32]>
+    let lengths: UnsafeMutableBufferPointer<[UInt32]>
 }
 
 extension Array where Element == Int32 {

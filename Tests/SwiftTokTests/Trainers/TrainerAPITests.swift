@@ -35,6 +35,30 @@ import Testing
         }
     }
 
+    @Test func parallelMergeStepsEqualSequentialOnes() throws {
+        guard let shared = WordCounterTests.shared else {
+            print("skipped: ../shared not found (TrainerAPITests needs its corpora)")
+            return
+        }
+        let text = Array(try FileIO.read("\(shared)/corpora/en/big.txt").prefix(400_000))
+        let lines = text.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) + "\n" }
+        for preset in [TrainerPreset.gpt2, .bert] {
+            let counts = try preset.wordCounter().count(sequences: lines)
+            for maxLength in [nil, 5] {
+                var t = Trainers.BpeTrainer(vocabSize: 3000, initialAlphabet: preset.initialAlphabet,
+                                            continuingSubwordPrefix: preset == .bert ? "##" : nil, maxTokenLength: maxLength)
+                t.threads = 1
+                let sequential = try t.trainVocabulary(counts)
+                t.threads = 3
+                t.parallelThreshold = 1
+                let parallel = try t.trainVocabulary(counts)
+                #expect(sequential.tokens == parallel.tokens)
+                #expect(sequential.merges.map { [$0.0, $0.1] } == parallel.merges.map { [$0.0, $0.1] })
+                #expect(sequential.merges.count > 1000)
+            }
+        }
+    }
+
     @Test func vocabularyBelowSpecialTokensStillTrainsTheSpecials() throws {
         let pairs: [([UInt8], UInt64)] = [(Array("ab".utf8), 3), (Array("abc".utf8), 2)]
         let counts = try WordCounts(pairs)
