@@ -8,6 +8,7 @@ import orjson
 import pytest
 from tokenizers import Tokenizer
 
+from oracle import summary as S
 from oracle import train as T
 
 PARTS = ["en/big.txt", "multi/udhr_selected_25langs.txt", "code/cpython311_lib.py.txt"]
@@ -122,6 +123,8 @@ def test_train_equals_tokenizers(swifttok, corpus, tmp_path, case):
     ours = train_ours(swifttok, corpus, tmp_path / "ours.json", *args)
     summary = T.compare_models(ref, ours)
     print(f"train {case}: {summary}")
+    compared = len(ours["model"]["vocab"]) + len(ours["model"].get("merges") or [])
+    S.record(f"train {case} (vocab + merges)", "shared 1.5 MB sample", compared, 0)
     loaded = Tokenizer.from_file(str(tmp_path / "ours.json"))
     assert loaded.get_vocab_size() == ref_size(ref)
     assert [t["content"] for t in ours["added_tokens"]] == [t["content"] for t in ref["added_tokens"]]
