@@ -32,7 +32,7 @@ struct CountCommand: ParsableCommand {
 struct CorpusOptions: ParsableArguments {
     @Argument(help: "Text files, directories, glob patterns, or - for standard input.") var files: [String] = []
     @Option(help: "The pipeline to count with: gpt2, bert or t5 (default gpt2, or as --model implies).") var preset: String?
-    @Option(name: .customLong("tokenizer"), help: "Count with this tokenizer.json's normalizer and pre-tokenizer instead of a preset's.") var tokenizerPath: String?
+    @Option(name: .customLong("tokenizer"), help: "Count with this tokenizer.json's normalizer and pre-tokenizer instead of a preset's (its added tokens are not extracted).") var tokenizerPath: String?
     @Flag(help: "Each whole file is one sequence (default: each line, with its line ending).") var documents = false
     @Option(help: "Threads (0 = all cores).") var threads: Int = 0
     @Flag(help: "Show no progress on stderr.") var quiet = false

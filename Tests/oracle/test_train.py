@@ -281,3 +281,25 @@ def test_documents_mode_equals_train_from_iterator(swifttok, shared, tmp_path):
     (tmp_path / "joined.txt").write_text(joined)
     train_ours(swifttok, tmp_path / "joined.txt", tmp_path / "file.json", "--vocab-size", "2500")
     assert (tmp_path / "stdin.json").read_bytes() == (tmp_path / "file.json").read_bytes()
+
+
+def test_train_with_a_tokenizers_pipeline(swifttok, shared, corpus, tmp_path):
+    """--tokenizer: count with a real tokenizer.json's normalizer and pre-tokenizer (Qwen: NFC,
+    a Split regex, then ByteLevel without its regex; the general pipeline) and train as tokenizers
+    does with the same two stages."""
+    from tokenizers import models, pre_tokenizers, trainers
+    src = Tokenizer.from_file(str(shared / "vocab" / "qwen" / "tokenizer.json"))
+    tok = Tokenizer(models.BPE())
+    tok.normalizer = src.normalizer
+    tok.pre_tokenizer = src.pre_tokenizer
+    trainer = trainers.BpeTrainer(vocab_size=4000, special_tokens=["<|endoftext|>"], show_progress=False,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train([str(corpus)], trainer)
+    ref = json.loads(tok.to_str())
+    ours = train_ours(swifttok, corpus, tmp_path / "qwen-like.json", "--tokenizer",
+                      str(shared / "vocab" / "qwen" / "tokenizer.json"), "--vocab-size", "4000")
+    summary = T.compare_models(ref, ours)
+    print(f"train qwen pipeline: {summary}")
+    S.record("train qwen-pipeline bpe (vocab + merges)", "shared 1.5 MB sample",
+             len(ours["model"]["vocab"]) + len(ours["model"]["merges"]), 0)
+    assert ours["pre_tokenizer"] == json.loads(src.to_str())["pre_tokenizer"]
