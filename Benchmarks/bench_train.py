@@ -43,37 +43,50 @@ print(len(vocab), len(merges))
 
 
 def build_corpus(path, megabytes):
-    """Concatenates ../shared corpus files (en, code, multi; sorted) up to `megabytes` MB."""
+    """Concatenates ../shared corpus files (en, code, multi; sorted) up to `megabytes` MB, one
+    file in memory at a time (the parent stays small: a child's peak RSS starts at its parent's)."""
     limit = int(megabytes * 1e6)
-    out = bytearray()
-    for group in SOURCES:
-        for f in sorted((SHARED / "corpora" / group).rglob("*")):
-            if not f.is_file() or len(out) >= limit:
-                continue
-            data = f.read_bytes()
-            try:
-                data.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            out += data[: limit - len(out)]
-            if not out.endswith(b"\n"):
-                cut = out.rfind(b"\n")
-                del out[cut + 1:]
-    path.write_bytes(bytes(out))
-    return len(out)
+    written = 0
+    with open(path, "wb") as out:
+        for group in SOURCES:
+            for f in sorted((SHARED / "corpora" / group).rglob("*")):
+                if not f.is_file() or written >= limit:
+                    continue
+                data = f.read_bytes()
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError:
+                    continue
+                data = data[: limit - written]
+                if not data.endswith(b"\n"):
+                    data = data[: data.rfind(b"\n") + 1]
+                out.write(data)
+                written += len(data)
+                del data
+    return written
 
 
-def run_child(argv):
-    """Runs argv; returns (seconds, peak RSS in MB, stdout+stderr)."""
+GNU_TIME = "/usr/bin/time"
+
+
+def run_child(argv, tmp):
+    """Runs argv; returns (seconds, peak RSS in MB, output, ok). The peak comes from GNU time
+    (the engine is its child, forked from a small process) or else from wait4."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    rss_file = tmp / "rss.txt"
+    use_time = os.access(GNU_TIME, os.X_OK)
+    full = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *argv] if use_time else argv
+    proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        return seconds, usage.ru_maxrss / 1024, out.decode(errors="replace"), False
-    return seconds, usage.ru_maxrss / 1024, out.decode(errors="replace"), True
+    code = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss / 1024
+    if use_time and rss_file.exists():
+        lines = rss_file.read_text().split()
+        if lines and lines[-1].isdigit():
+            rss = int(lines[-1]) / 1024
+    return seconds, rss, out.decode(errors="replace"), code == 0
 
 
 def main():
@@ -104,7 +117,7 @@ def main():
             ("gigatoken", [sys.executable, "-c", GIGATOKEN_SCRIPT, str(corpus), str(args.vocab)]),
         ]
         for name, argv in engines:
-            seconds, rss, out, ok = run_child(argv)
+            seconds, rss, out, ok = run_child(argv, tmp)
             note = "" if ok else "failed: " + out.strip().splitlines()[-1][:100] if out.strip() else "failed"
             rows.append((name, seconds, rss, ok, note))
         same = None
