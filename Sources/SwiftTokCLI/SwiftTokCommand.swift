@@ -6,7 +6,8 @@ struct SwiftTokCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swifttok",
         abstract: "Fast, exact tokenizers: encode, decode, inspect and benchmark tokenizer.json and .tiktoken files.",
-        subcommands: [EncodeCommand.self, DecodeCommand.self, InfoCommand.self, BenchCommand.self, SaveCommand.self])
+        subcommands: [EncodeCommand.self, DecodeCommand.self, InfoCommand.self, BenchCommand.self, SaveCommand.self,
+                      TrainUnigramCommand.self])
 }
 
 /// Options shared by commands that load a tokenizer.
