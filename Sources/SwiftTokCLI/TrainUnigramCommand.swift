@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import SwiftTok
 
 /// `swifttok train-unigram`: the Unigram trainer with the `t5` preset pipeline. Hidden: the
@@ -21,11 +20,14 @@ struct TrainUnigramCommand: ParsableCommand {
     @Option(help: "Characters always in the vocabulary (each character of this string).") var initialAlphabet = ""
     @Flag(help: "Add <0x00>…<0xFF> byte pieces and set byte_fallback.") var byteFallback = false
     @Option(help: "Threads (0 = all cores).") var threads = 0
+    @Flag(help: "Score seed substrings by corpus frequency (SentencePiece), not distinct words (tokenizers).")
+    var weightSeedsByCount = false
+    @Flag(help: "Pruning loss as SentencePiece computes it (tokenizers' otherwise).") var sentencePieceLoss = false
     @Option(name: .shortAndLong, help: "Where to write the tokenizer.json.") var output = "tokenizer.json"
     @Option(help: "Also write the word counts as JSON [[word, count], …] here.") var dumpWords: String?
 
     func run() throws {
-        let t0 = Date()
+        let t0 = Clock.now()
         var total: [String: UInt64] = [:]
         var invalid = 0
         for path in files {
@@ -39,23 +41,27 @@ struct TrainUnigramCommand: ParsableCommand {
         }
         let words = total.map { (word: $0.key, count: $0.value) }
             .sorted { $0.word.utf8.lexicographicallyPrecedes($1.word.utf8) }
-        let t1 = Date()
+        let t1 = Clock.now()
         if let dumpWords {
             let json = JSON.array(words.map { .array([.string($0.word), .int(Int64($0.count))]) })
             try FileIO.write(Array(json.serialized(pretty: false).utf8), to: dumpWords)
         }
-        let trainer = Trainers.UnigramTrainer(
+        let base = Trainers.UnigramTrainer(
             vocabSize: vocabSize, nSubIterations: nSubIterations, shrinkingFactor: shrinkingFactor,
             specialTokens: specialTokens.split(separator: ",").map(String.init),
             initialAlphabet: initialAlphabet.map { String($0) }, unkToken: unkToken.isEmpty ? nil : unkToken,
             maxPieceLength: maxPieceLength, seedSize: seedSize, byteFallback: byteFallback, threads: threads)
+        var trainer = base
+        trainer.weightSeedsByCount = weightSeedsByCount
+        trainer.sentencePieceLoss = sentencePieceLoss
         let trained: Trainers.TrainedUnigram
         do { trained = try trainer.train(words) } catch { throw CLIError("\(error)") }
         do { try FileIO.write(Array(trained.tokenizerJSON().serialized().utf8), to: output) } catch {
             throw CLIError("cannot write \(output): \(error)")
         }
-        let t2 = Date()
-        FileHandle.standardError.write(Data(String(format: "unigram: %d words (%d invalid lines skipped), vocab %d, count %.2f s, train %.2f s, total %.2f s\n",
-            words.count, invalid, trained.vocab.count, t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t2.timeIntervalSince(t0)).utf8))
+        let t2 = Clock.now()
+        func secs(_ x: Double) -> String { String(Double(Int(x * 100)) / 100) }
+        Output.error("unigram: \(words.count) words (\(invalid) invalid lines skipped), vocab \(trained.vocab.count), "
+            + "count \(secs(t1 - t0)) s, train \(secs(t2 - t1)) s, total \(secs(t2 - t0)) s")
     }
 }

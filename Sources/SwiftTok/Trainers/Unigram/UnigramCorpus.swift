@@ -38,7 +38,8 @@ struct UnigramCorpus {
         return (p..<(p + pieceLength[i])).map { text[$0] == 0 ? 0 : symbols[Int(text[$0]) - 1] }
     }
 
-    init(words: [(word: String, count: UInt64)], maxPieceLength: Int, seedSize: Int, threads: Int) {
+    init(words: [(word: String, count: UInt64)], maxPieceLength: Int, seedSize: Int, weightSeedsByCount: Bool = false,
+         threads: Int) {
         // Symbols.
         var scalarWords: [[UInt32]] = []
         scalarWords.reserveCapacity(words.count)
@@ -82,7 +83,10 @@ struct UnigramCorpus {
         let chars = (1..<(symbols.count + 1)).filter { charCount[$0] > 0 }
             .sorted { charCount[$0] != charCount[$1] ? charCount[$0] > charCount[$1] : $0 > $1 }
 
-        // Repeated substrings, scored by (distinct-word) frequency × length, best first.
+        // Repeated substrings, scored by frequency × length, best first. The frequency counts
+        // distinct words as `tokenizers` does, or (weightSeedsByCount) occurrences in the corpus,
+        // as SentencePiece's suffix array over whole sentences does.
+        let wordCounts = counts.map { UInt64($0) }
         let suffixes = SuffixArray(text, alphabetSize: symbols.count + 1)
         var substrings: [(score: UInt64, lb: Int, rb: Int, depth: Int)] = []
         text.withUnsafeBufferPointer { t in
@@ -90,7 +94,12 @@ struct UnigramCorpus {
                 guard depth >= 2, depth <= maxPieceLength else { return }
                 let p = Int(suffixes.sa[lb])
                 for q in p..<(p + depth) where t[q] == 0 { return }
-                substrings.append((UInt64(rb - lb + 1) * UInt64(depth), lb, rb, depth))
+                var freq = UInt64(rb - lb + 1)
+                if weightSeedsByCount {
+                    freq = 0
+                    for j in lb...rb { freq &+= wordCounts[Int(wordOf[Int(suffixes.sa[j])])] }
+                }
+                substrings.append((freq * UInt64(depth), lb, rb, depth))
             }
             let sa = suffixes.sa
             substrings.sort { a, b in

@@ -174,7 +174,7 @@ struct UnigramEM {
 
     /// Removes the pieces whose loss of likelihood, if they were replaced by their second-best
     /// segmentation, is smallest, keeping `max(desired, shrinkingFactor × size)` pieces.
-    mutating func prune(desiredSize: Int, shrinkingFactor: Double) {
+    mutating func prune(desiredSize: Int, shrinkingFactor: Double, sentencePieceLoss: Bool = false) {
         let pieceCount = order.count
         let nWords = corpus.wordCount
         let me = self
@@ -259,9 +259,10 @@ struct UnigramEM {
             let f = freq[id]
             if f == 0 || f.isNaN { continue }
             let logProbPiece = UnigramMath.log(freq[id]) - logSum
-            // `tokenizers` spreads the removed frequency over (number of pieces − 1) here, where
-            // SentencePiece uses the number of alternatives; we follow `tokenizers`.
-            let logSumAlt = UnigramMath.log(total + freq[id] * Double(pieceCount - 1))
+            // Removing the piece moves its frequency to each alternative: SentencePiece adds
+            // freq × (alternatives − 1) to the total; `tokenizers` adds freq × (pieces − 1).
+            let spread = sentencePieceLoss ? altCount[k] - 1 : pieceCount - 1
+            let logSumAlt = UnigramMath.log(total + freq[id] * Double(spread))
             var logProbAlt = 0.0
             for j in 0..<altCount[k] {
                 let n = Int(alts[altStart[k] + j])

@@ -31,6 +31,12 @@ extension Trainers {
         public var byteFallback: Bool
         /// Threads for the parallel steps (0 = all cores); the output does not depend on it.
         public var threads: Int
+        /// Seed substrings scored by their frequency in the corpus (SentencePiece) rather than by the
+        /// number of distinct words holding them (`tokenizers`).
+        public var weightSeedsByCount = false
+        /// The pruning loss as SentencePiece computes it (removed frequency spread over the piece's
+        /// alternatives) rather than as `tokenizers` does (over all pieces).
+        public var sentencePieceLoss = false
 
         public init(vocabSize: Int = 8000, nSubIterations: Int = 2, shrinkingFactor: Double = 0.75,
                     specialTokens: [String] = [], initialAlphabet: [String] = [], unkToken: String? = nil,
@@ -68,7 +74,8 @@ extension Trainers {
         /// Trains on `words` (pre-tokenized words and their counts; empty words and zero counts are ignored).
         public func train(_ words: [(word: String, count: UInt64)]) throws -> TrainedUnigram {
             try validate()
-            let corpus = UnigramCorpus(words: words, maxPieceLength: maxPieceLength, seedSize: seedSize, threads: threads)
+            let corpus = UnigramCorpus(words: words, maxPieceLength: maxPieceLength, seedSize: seedSize,
+                                       weightSeedsByCount: weightSeedsByCount, threads: threads)
             if corpus.wordCount == 0 {
                 throw TokenizerError(.invalidArgument, "cannot train a Unigram model on an empty corpus (no words)")
             }
@@ -88,7 +95,7 @@ extension Trainers {
             while true {
                 for _ in 0..<nSubIterations { em.maximize(em.expectedCounts()) }
                 if em.order.count <= desired { break }
-                em.prune(desiredSize: desired, shrinkingFactor: shrinkingFactor)
+                em.prune(desiredSize: desired, shrinkingFactor: shrinkingFactor, sentencePieceLoss: sentencePieceLoss)
             }
             return finalize(em, required: required.sorted(), needUnk: needUnk)
         }
