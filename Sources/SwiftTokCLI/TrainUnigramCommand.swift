@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import SwiftTok
 
@@ -27,7 +30,7 @@ struct TrainUnigramCommand: ParsableCommand {
     @Option(help: "Also write the word counts as JSON [[word, count], …] here.") var dumpWords: String?
 
     func run() throws {
-        let t0 = Clock.now()
+        let t0 = Clock.now(), c0 = cpuSeconds()
         var total: [String: UInt64] = [:]
         var invalid = 0
         for path in files {
@@ -41,7 +44,7 @@ struct TrainUnigramCommand: ParsableCommand {
         }
         let words = total.map { (word: $0.key, count: $0.value) }
             .sorted { $0.word.utf8.lexicographicallyPrecedes($1.word.utf8) }
-        let t1 = Clock.now()
+        let t1 = Clock.now(), c1 = cpuSeconds()
         if let dumpWords {
             let json = JSON.array(words.map { .array([.string($0.word), .int(Int64($0.count))]) })
             try FileIO.write(Array(json.serialized(pretty: false).utf8), to: dumpWords)
@@ -59,9 +62,17 @@ struct TrainUnigramCommand: ParsableCommand {
         do { try FileIO.write(Array(trained.tokenizerJSON().serialized().utf8), to: output) } catch {
             throw CLIError("cannot write \(output): \(error)")
         }
-        let t2 = Clock.now()
+        let t2 = Clock.now(), c2 = cpuSeconds()
         func secs(_ x: Double) -> String { String(Double(Int(x * 100)) / 100) }
         Output.error("unigram: \(words.count) words (\(invalid) invalid lines skipped), vocab \(trained.vocab.count), "
-            + "count \(secs(t1 - t0)) s, train \(secs(t2 - t1)) s, total \(secs(t2 - t0)) s")
+            + "count \(secs(t1 - t0)) s (CPU \(secs(c1 - c0)) s), train \(secs(t2 - t1)) s (CPU \(secs(c2 - c1)) s), "
+            + "total \(secs(t2 - t0)) s")
+    }
+
+    /// CPU time of the process (all threads), to read timings on a busy machine.
+    func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }
