@@ -15,7 +15,8 @@ from oracle.paths import CORPORA
 
 VOCAB_SIZE = 8000
 SPECIALS = ["<pad>", "</s>", "<unk>"]
-TRAIN_FILES = ["nltk_state_union.txt"]  # 2.0 MB of English
+# 3.2 MB of English of several kinds: the first 1.5 MB of Norvig's big.txt (novels, news) and web text.
+TRAIN_PARTS = [("big.txt", 1_500_000), ("nltk_webtext.txt", None)]
 HELD_OUT = [("pride_and_prejudice.txt", 300_000), ("tinyshakespeare.txt", 200_000)]
 RESULTS = {}
 
@@ -37,7 +38,12 @@ def run_swifttok(swifttok, args, timeout=600):
 @pytest.fixture(scope="module")
 def trained(shared, swifttok, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("unigram")
-    files = [str(CORPORA / "en" / f) for f in TRAIN_FILES]
+    files = []
+    for name, size in TRAIN_PARTS:
+        data = (CORPORA / "en" / name).read_bytes()
+        part = tmp / name
+        part.write_bytes(data[:size] if size else data)
+        files.append(str(part))
     out = {}
     start = time.time()
     run = run_swifttok(swifttok, [*files, "--vocab-size", str(VOCAB_SIZE), "--special-tokens", ",".join(SPECIALS),
@@ -131,12 +137,11 @@ def test_vocabulary_overlaps_tokenizers(trained):
     assert overlap >= 0.95
 
 
-@pytest.mark.parametrize("flavour,reference", [("ours", "hf"), ("ours_spm", "spm"), ("ours_spm", "hf")])
+@pytest.mark.parametrize("flavour,reference", [("ours", "hf"), ("ours", "spm"), ("ours_spm", "spm"), ("ours_spm", "hf")])
 def test_compression_within_one_percent(trained, held_out, flavour, reference):
-    """The default (tokenizers-compatible) model compresses like tokenizers' model; the SentencePiece
-    flavour like sentencepiece's (and no worse than tokenizers'). `tokenizers`' own model is ~1.7-1.9%
-    behind sentencepiece's on this English text, so no model within 1% of it both ways is also
-    within 1% of sentencepiece's."""
+    """The default (tokenizers-compatible) model compresses within 1% of both references; the
+    SentencePiece flavour is no worse than 1% behind either. (On a single-genre text such as
+    nltk_state_union.txt, tokenizers' own model is 1.9% behind sentencepiece's, and so is ours.)"""
     ours = tokens_per_byte(trained[flavour], held_out)
     ref = tokens_per_byte(trained[reference], held_out)
     RESULTS[(flavour, reference)] = (ours, ref)
