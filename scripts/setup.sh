@@ -14,6 +14,8 @@ say() { printf '[setup] %s\n' "$*"; }
 
 # --- 1. system libraries ------------------------------------------------------------------
 APT_PACKAGES=(libicu-dev libpcre2-dev pkg-config)
+# The King James Bible (text + its `bible` reader): the corpus of Vocabularies/ and of the quick start.
+APT_PACKAGES+=(bible-kjv-text bible-kjv)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

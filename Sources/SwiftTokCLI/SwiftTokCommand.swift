@@ -7,6 +7,7 @@ struct SwiftTokCommand: ParsableCommand {
         commandName: "swifttok",
         abstract: "Fast, exact tokenizers: encode, decode, inspect and benchmark tokenizer.json and .tiktoken files.",
         subcommands: [EncodeCommand.self, DecodeCommand.self, InfoCommand.self, BenchCommand.self, SaveCommand.self,
+                      TrainCommand.self, CountCommand.self,
                       TrainUnigramCommand.self])
 }
 

@@ -72,8 +72,11 @@ extension Trainers {
         }
 
         /// Trains on `words` (pre-tokenized words and their counts; empty words and zero counts are ignored).
-        public func train(_ words: [(word: String, count: UInt64)]) throws -> TrainedUnigram {
+        public func train(_ words: [(word: String, count: UInt64)], progress: TrainingProgressHandler? = nil) throws
+            -> TrainedUnigram
+        {
             try validate()
+            progress?(TrainingProgress(phase: "seed", done: 0, total: 0))
             let corpus = UnigramCorpus(words: words, maxPieceLength: maxPieceLength, seedSize: seedSize,
                                        weightSeedsByCount: weightSeedsByCount, threads: threads)
             if corpus.wordCount == 0 {
@@ -92,9 +95,12 @@ extension Trainers {
 
             var em = UnigramEM(corpus: corpus, threads: threads)
             let desired = vocabSize * 11 / 10
+            var round = 0
             while true {
+                progress?(TrainingProgress(phase: "EM (\(em.order.count) pieces)", done: round, total: 0))
                 for _ in 0..<nSubIterations { em.maximize(em.expectedCounts()) }
                 if em.order.count <= desired { break }
+                round += 1
                 em.prune(desiredSize: desired, shrinkingFactor: shrinkingFactor, sentencePieceLoss: sentencePieceLoss)
             }
             return finalize(em, required: required.sorted(), needUnk: needUnk)
