@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Unigram training benchmark: swifttok (`swifttok train-unigram`, Trainers.UnigramTrainer) against
+"""Unigram training benchmark: swifttok (`swifttok train --preset t5`, Trainers.UnigramTrainer) against
 sentencepiece (spm_train through its Python package) and tokenizers' UnigramTrainer, in the same
 run, on the same text (default: ~6.5 MB of ../shared/corpora/en), same vocabulary size (16k).
 Each engine runs in its own process; the table gives wall time, CPU time, peak memory and ratios.
@@ -64,8 +64,8 @@ def main():
     tmp = Path(tempfile.mkdtemp(prefix="bench_unigram_"))
     py = sys.executable
     rows = []
-    wall, cpu, mem, err = measure([args.swifttok, "train-unigram", *files, "--vocab-size", str(args.vocab_size),
-                                   "--threads", str(args.threads), "-o", str(tmp / "swifttok.json")])
+    wall, cpu, mem, err = measure([args.swifttok, "train", "--preset", "t5", *files, "--vocab-size", str(args.vocab_size),
+                                   "--threads", str(args.threads), "--quiet", "-o", str(tmp / "swifttok.json")])
     rows.append(("swifttok", wall, cpu, mem))
     print(err.strip(), file=sys.stderr)
     rows.append(("sentencepiece", *measure([py, "-c", SPM, ",".join(files), str(tmp / "spm"), str(args.vocab_size),

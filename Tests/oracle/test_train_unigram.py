@@ -115,6 +115,28 @@ def test_tokenizers_loads_the_result(trained, held_out):
         assert ours.decode(enc.ids) == line
 
 
+def test_train_command_and_swifttok_encoding(trained, swifttok, held_out):
+    """`swifttok train --preset t5` (the general counter) trains the same model; swifttok encodes
+    held-out text with it exactly as tokenizers does."""
+    path = trained["tmp"] / "train_t5.json"
+    run = subprocess.run([swifttok, "train", "--preset", "t5", *trained["files"], "--vocab-size", str(VOCAB_SIZE),
+                          "--quiet", "-o", str(path)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    doc = json.loads(path.read_text())
+    assert doc["model"] == json.loads(trained["ours_path"].read_text())["model"]
+    tok = Tokenizer.from_file(str(path))
+    sample = held_out[::7][:1500] + ["", "  Hello,   world!  ", "naïve café 中文 🏃‍♂️", "\t tab\u00a0nbsp"]
+    stdin = "".join(json.dumps(s) + "\n" for s in sample)
+    run = subprocess.run([swifttok, "encode", "--tokenizer", str(path), "--jsonl"], input=stdin, capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    got = [json.loads(l)["ids"] for l in run.stdout.splitlines()]
+    expected = [e.ids for e in tok.encode_batch(sample)]
+    assert len(got) == len(expected)
+    bad = [(s, g, e) for s, g, e in zip(sample, got, expected) if g != e]
+    assert not bad, bad[:3]
+
+
 def test_same_words_as_tokenizers(trained):
     """swifttok counts the words tokenizers trains on (lines with their endings, normalizer, Metaspace)."""
     hf = trained["hf"]
