@@ -17,6 +17,8 @@ struct UnigramCorpus {
     /// Where each word starts in `text`, plus one final entry (`text.count`).
     var wordStart: [Int] = []
     var counts: [Double] = []
+    /// The same counts, exact.
+    var rawCounts: [UInt64] = []
     /// Occurrences of word `w`: `occurrences[occStart[w] ..< occStart[w + 1]]`, sorted by (start, len).
     var occurrences: [Occurrence] = []
     var occStart: [Int] = []
@@ -49,6 +51,7 @@ struct UnigramCorpus {
             for c in s where c != 0 { seen.insert(c) }
             scalarWords.append(s)
             counts.append(Double(count))
+            rawCounts.append(count)
         }
         symbols = seen.sorted()
         var rankOf: [UInt32: UInt32] = [:]
@@ -86,7 +89,7 @@ struct UnigramCorpus {
         // Repeated substrings, scored by frequency × length, best first. The frequency counts
         // distinct words as `tokenizers` does, or (weightSeedsByCount) occurrences in the corpus,
         // as SentencePiece's suffix array over whole sentences does.
-        let wordCounts = counts.map { UInt64($0) }
+        let wordCounts = rawCounts
         let suffixes = SuffixArray(text, alphabetSize: symbols.count + 1)
         var substrings: [(score: UInt64, lb: Int, rb: Int, depth: Int)] = []
         text.withUnsafeBufferPointer { t in
@@ -99,7 +102,7 @@ struct UnigramCorpus {
                     freq = 0
                     for j in lb...rb { freq &+= wordCounts[Int(wordOf[Int(suffixes.sa[j])])] }
                 }
-                substrings.append((freq * UInt64(depth), lb, rb, depth))
+                substrings.append((freq &* UInt64(depth), lb, rb, depth))
             }
             let sa = suffixes.sa
             substrings.sort { a, b in

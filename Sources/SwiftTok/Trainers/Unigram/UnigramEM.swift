@@ -191,7 +191,7 @@ struct UnigramEM {
                 for w in (c * Self.chunk)..<Swift.min(nWords, (c + 1) * Self.chunk) {
                     guard me.viterbi(word: w, from: 0, to: me.corpus.wordLength(w), excluding: -1, occ: occ,
                                      best: &best, back: &back, path: &path) != nil else { continue }
-                    let count = UInt64(me.corpus.counts[w])
+                    let count = me.corpus.rawCounts[w]
                     for id in path { local[Int(id)] &+= count }
                 }
             }

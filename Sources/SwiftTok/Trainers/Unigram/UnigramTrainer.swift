@@ -76,6 +76,11 @@ extension Trainers {
             -> TrainedUnigram
         {
             try validate()
+            let symbols = words.reduce(0) { $0 &+ $1.word.unicodeScalars.count + 1 }
+            if symbols >= Int(Int32.max) {
+                throw TokenizerError(.invalidArgument,
+                    "the distinct words hold \(symbols) characters; the Unigram trainer takes fewer than 2^31")
+            }
             progress?(TrainingProgress(phase: "seed", done: 0, total: 0))
             let corpus = UnigramCorpus(words: words, maxPieceLength: maxPieceLength, seedSize: seedSize,
                                        weightSeedsByCount: weightSeedsByCount, threads: threads)
