@@ -120,6 +120,19 @@ import Testing
         #expect(model["type"] == .string("Unigram") && model["byte_fallback"] == .bool(true))
     }
 
+    /// As a `ModelTrainer` on `WordCounts` (any input order), the same model as training on the
+    /// words in byte order.
+    @Test func modelTrainerOnWordCounts() throws {
+        var merged: [String: UInt64] = [:]
+        for w in Self.words { merged[w.word, default: 0] += w.count }
+        let sorted = merged.map { (word: $0.key, count: $0.value) }.sorted { $0.word.utf8.lexicographicallyPrecedes($1.word.utf8) }
+        let trainer = Trainers.UnigramTrainer(vocabSize: 150, specialTokens: ["<pad>", "<unk>"], unkToken: "<unk>")
+        let counts = WordCounts(sorted.reversed().map { (Array($0.word.utf8), $0.count) })
+        let model = try trainer.train(counts, progress: nil)
+        #expect(model.json == (try trainer.train(sorted)).modelJSON)
+        #expect(model.specialTokens == ["<pad>", "<unk>"] && model.vocabSize == 150)
+    }
+
     @Test func badInputIsAClearError() throws {
         #expect(throws: TokenizerError.self) { try Trainers.UnigramTrainer().train([]) }
         #expect(throws: TokenizerError.self) { try Trainers.UnigramTrainer().train([("", 3), ("x", 0)]) }
