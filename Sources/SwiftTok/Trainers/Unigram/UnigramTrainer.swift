@@ -95,7 +95,9 @@ extension Trainers {
             let reserved = specialTokens.count + (needUnk ? 1 : 0) + (byteFallback ? 256 : 0)
             if required.count + reserved > vocabSize {
                 throw TokenizerError(.invalidArgument,
-                    "vocab_size \(vocabSize) is smaller than the \(required.count) required characters plus \(reserved) special\(byteFallback ? ", unknown and byte" : " and unknown") tokens (\(required.count + reserved))")
+                    "vocab_size \(vocabSize) is smaller than the \(required.count) required characters plus \(reserved) reserved tokens"
+                    + " (\(specialTokens.count) special\(needUnk ? ", the unknown token" : "")\(byteFallback ? ", 256 byte pieces" : ""))"
+                    + " = \(required.count + reserved)")
             }
 
             var em = UnigramEM(corpus: corpus, threads: threads)
