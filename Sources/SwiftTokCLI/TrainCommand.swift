@@ -131,12 +131,10 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// The call site of the Unigram trainer (Trainers/Unigram, branch `unitrain`). Once it is
-    /// merged this returns
-    /// `Trainers.UnigramTrainer(vocabSize: vocabSize, specialTokens: specials, unkToken: unkToken ?? preset.unkToken)`
-    /// (a `ModelTrainer` whose model JSON is `"type": "Unigram"`); the t5 preset supplies the
-    /// pipeline (Nmt + NFKC + spaces, Metaspace) and the post-processor.
+    /// The Unigram trainer (Trainers/Unigram), a `ModelTrainer` whose model JSON is `"type": "Unigram"`;
+    /// the t5 preset supplies the pipeline (Nmt + NFKC + spaces, Metaspace) and the post-processor.
     func makeUnigramTrainer(preset: TrainerPreset, specials: [String]) throws -> ModelTrainer {
-        throw CLIError("the Unigram trainer is not in this build yet (it comes with Trainers.UnigramTrainer)")
+        Trainers.UnigramTrainer(vocabSize: vocabSize, specialTokens: specials, unkToken: unkToken ?? preset.unkToken,
+                                threads: corpus.threads)
     }
 }

@@ -4,6 +4,7 @@
 enum FastPath: Sendable {
     case byteLevelBPE(ByteLevelBPEFastPath)
     case wordPiece(WordPieceFastPath)
+    case unigram(UnigramFastPath)
 
     /// The fast path for `t`, if one applies.
     static func make(for t: Tokenizer) -> FastPath? {
@@ -20,6 +21,9 @@ enum FastPath: Sendable {
                                      lowercase: n.lowercase, normalizer: normalizer, preTokenizer: preTokenizer) {
             return .wordPiece(p)
         }
+        if let p = UnigramFastPath(normalizer: t.normalizer, preTokenizer: t.preTokenizer, model: t.model) {
+            return .unigram(p)
+        }
         return nil
     }
 }
@@ -29,6 +33,11 @@ struct FastScratch {
     /// Pieces to ids: BPE results (keyed by raw bytes) or WordPiece results (by word bytes).
     var bpeCache: Models.BPE.Cache
     var hot: HotPieceCache
+    /// Unigram: Viterbi arrays and text buffers.
+    var unigram = UnigramScratch()
+    var unigramBuffer: [UInt8] = []
+    var unigramBuffer2: [UInt8] = []
+    var unigramPiece: [UInt8] = []
 
     /// Small caches for one call (cheap to make), large ones for a worker of a batch.
     init(small: Bool) {
@@ -57,6 +66,10 @@ extension Tokenizer {
                     try f.encode(segment, into: &ids, cache: &scratch)
                 case .wordPiece(let f):
                     try f.encode(segment, into: &ids, cache: &scratch.bpeCache) { chunk, out in
+                        out += try generalIds(Array(chunk))
+                    }
+                case .unigram(let f):
+                    try f.encode(segment, into: &ids, scratch: &scratch) { chunk, out in
                         out += try generalIds(Array(chunk))
                     }
                 }

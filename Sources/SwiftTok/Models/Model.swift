@@ -6,6 +6,7 @@ public enum Model: Sendable {
     case bpe(Models.BPE)
     case wordPiece(Models.WordPiece)
     case wordLevel(Models.WordLevel)
+    case unigram(Models.Unigram)
 
     /// Reads a tokenizer.json model, dispatching on `"type"`. Without `"type"` the readers are
     /// tried in `tokenizers`' order (WordPiece, BPE, WordLevel), as its untagged fallback does.
@@ -16,6 +17,7 @@ public enum Model: Sendable {
             case "BPE": self = .bpe(try Models.BPE(json: json, path: path))
             case "WordPiece": self = .wordPiece(try Models.WordPiece(json: json, path: path))
             case "WordLevel": self = .wordLevel(try Models.WordLevel(json: json, path: path))
+            case "Unigram": self = .unigram(try Models.Unigram(json: json, path: path))
             default: throw TokenizerError(.unsupported, "unknown model type '\(type)'", at: path + ".type")
             }
             return
@@ -24,6 +26,7 @@ public enum Model: Sendable {
         do { self = .wordPiece(try Models.WordPiece(json: json, path: path)); return } catch { firstError = error }
         do { self = .bpe(try Models.BPE(json: json, path: path)); return } catch { firstError = error }
         do { self = .wordLevel(try Models.WordLevel(json: json, path: path)); return } catch {}
+        do { self = .unigram(try Models.Unigram(json: json, path: path)); return } catch {}
         // Name the BPE reader's complaint: a model without "type" is almost always BPE (GPT-2).
         let detail = (firstError as? TokenizerError).map { " (as BPE: \($0.description))" } ?? ""
         throw TokenizerError(.invalidField, "the model has no \"type\" and matches no model\(detail)", at: path)
@@ -35,6 +38,7 @@ public enum Model: Sendable {
         case .bpe(let m): return m.json
         case .wordPiece(let m): return m.json
         case .wordLevel(let m): return m.json
+        case .unigram(let m): return m.json
         }
     }
 
@@ -44,6 +48,7 @@ public enum Model: Sendable {
         case .bpe(let m): return try m.tokenize(piece)
         case .wordPiece(let m): return try m.tokenize(piece)
         case .wordLevel(let m): return try m.tokenize(piece)
+        case .unigram(let m): return try m.tokenize(piece)
         }
     }
 
@@ -53,6 +58,7 @@ public enum Model: Sendable {
         case .bpe(let m): try m.encodeIds(bytes, into: &out)
         case .wordPiece(let m): try m.encodeIds(bytes, into: &out)
         case .wordLevel(let m): try m.encodeIds(bytes, into: &out)
+        case .unigram(let m): try m.encodeIds(bytes, into: &out)
         }
     }
 
@@ -62,6 +68,7 @@ public enum Model: Sendable {
         case .bpe(let m): return m.vocab
         case .wordPiece(let m): return m.vocab
         case .wordLevel(let m): return m.vocab
+        case .unigram(let m): return m.vocab
         }
     }
 

@@ -15,6 +15,7 @@ public indirect enum Normalizer: Sendable {
     case bert(Normalizers.BertNormalizer)
     case byteLevel(Normalizers.ByteLevel)
     case nmt(Normalizers.Nmt)
+    case precompiled(Normalizers.Precompiled)
     case sequence([Normalizer])
 
     /// Reads a normalizer from its tokenizer.json object.
@@ -37,8 +38,7 @@ public indirect enum Normalizer: Sendable {
         case "Sequence":
             let items = try f.array("normalizers")
             self = .sequence(try items.enumerated().map { try Normalizer(json: $1, path: "\(path).normalizers[\($0)]") })
-        case "Precompiled":
-            throw Normalizers.Precompiled.unsupported(at: path)
+        case "Precompiled": self = .precompiled(try .init(json: f))
         default:
             throw TokenizerError(.unsupported, "unknown normalizer type '\(type)'", at: path + ".type")
         }
@@ -59,6 +59,7 @@ public indirect enum Normalizer: Sendable {
         case .bert(let n): return n.json
         case .byteLevel(let n): return n.json
         case .nmt(let n): return n.json
+        case .precompiled(let n): return n.json
         case .sequence(let items):
             return .object(JSONObject([("type", .string("Sequence")), ("normalizers", .array(items.map(\.json)))]))
         }
@@ -79,6 +80,7 @@ public indirect enum Normalizer: Sendable {
         case .bert(let n): n.normalize(&text)
         case .byteLevel(let n): n.normalize(&text)
         case .nmt(let n): n.normalize(&text)
+        case .precompiled(let n): n.normalize(&text)
         case .sequence(let items):
             for n in items { try n.normalize(&text) }
         }

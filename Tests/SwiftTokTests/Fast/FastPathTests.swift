@@ -47,6 +47,7 @@ import Testing
         ("vocab/cl100k_base/cl100k_base.tiktoken", true), ("vocab/o200k_base/o200k_base.tiktoken", true),
         ("vocab/r50k_base/r50k_base.tiktoken", true), ("vocab/bert-base-uncased/tokenizer.json", true),
         ("vocab/bert-base-cased/tokenizer.json", true), ("vocab/clip-vit-base/tokenizer.json", false),
+        ("vocab/xlnet-base-cased/tokenizer.json", true),
     ]
 
     @Test(arguments: vocabularies.map(\.file))

@@ -136,8 +136,8 @@ import Glibc
         #expect(notObject?.location == "$.normalizer.normalizers[0]")
 
         let precompiled = Self.loadError(#"{"type":"Precompiled","precompiled_charsmap":""}"#)
-        #expect(precompiled?.kind == .unsupported)
-        #expect(precompiled?.location == "$.normalizer.type")
+        #expect(precompiled?.kind == .invalidField)
+        #expect(precompiled?.location == "$.normalizer.precompiled_charsmap")
 
         let bert = Self.loadError(#"{"type":"BertNormalizer","clean_text":true,"handle_chinese_chars":"yes","lowercase":true}"#)
         #expect(bert?.location == "$.normalizer.handle_chinese_chars")

@@ -1,0 +1,254 @@
+/// The optimized ids-only path for SentencePiece-style Unigram tokenizers (xlnet, albert, t5):
+/// normalizers that act per character on ASCII (NF*, StripAccents, Lowercase, Nmt, Precompiled),
+/// string `Replace`s, the `" {2,}"` regex `Replace` and a right `Strip`; `Metaspace` (always or
+/// never), optionally after `WhitespaceSplit`; a Unigram model.
+///
+/// The text is cut before a space that has printable ASCII bytes on both sides. With these
+/// components every cut is independent: no normalizer match, grapheme, space run or strip spans
+/// it, and the pre-tokenizer splits there (the piece after it starts with the replacement). So each
+/// stretch between cuts may be encoded alone. Stretches with a non-ASCII byte or a CR go through
+/// the general pipeline; runs of ASCII stretches are normalized here by tables made at load by
+/// running the tokenizer's own normalizer components on each ASCII byte, pre-tokenized here, and
+/// segmented by the model through a per-thread cache of piece → ids. Tested against the general path.
+struct UnigramFastPath: Sendable {
+    enum Step: Sendable {
+        /// Each ASCII byte → its bytes under one per-character component.
+        case table([[UInt8]])
+        /// Non-overlapping matches from the left (`Replace` with a string).
+        case replace([UInt8], [UInt8])
+        /// Runs of two or more spaces (`Replace` with the regex `" {2,}"`).
+        case spaceRuns([UInt8])
+        /// Trailing whitespace removed (`Strip` right).
+        case stripRight
+    }
+
+    let steps: [Step]
+    let whitespaceSplit: Bool
+    let replacement: [UInt8]
+    let prependAlways: Bool
+    let split: Bool
+    let model: Models.Unigram
+
+    init?(normalizer: Normalizer?, preTokenizer: PreTokenizer?, model: Model) {
+        guard case .unigram(let m) = model else { return nil }
+        self.model = m
+        // Pre-tokenizer: Metaspace, or WhitespaceSplit then Metaspace.
+        var meta: PreTokenizers.Metaspace?
+        switch preTokenizer {
+        case .metaspace(let x)?: meta = x; whitespaceSplit = false
+        case .sequence(let items)?:
+            guard items.count == 2, case .whitespaceSplit = items[0], case .metaspace(let x) = items[1] else { return nil }
+            meta = x
+            whitespaceSplit = true
+        default: return nil
+        }
+        guard let meta, meta.prependScheme != .first else { return nil }
+        var rep: [UInt8] = []
+        UTF8Text.appendScalar(meta.replacement, to: &rep)
+        guard !Self.hasWhitespace(rep), meta.replacement != 0x20 else { return nil }
+        replacement = rep
+        prependAlways = meta.prependScheme == .always
+        split = meta.split
+        // Normalizers, flattened.
+        var flat: [Normalizer] = []
+        func flatten(_ n: Normalizer) {
+            if case .sequence(let items) = n { items.forEach(flatten) } else { flat.append(n) }
+        }
+        if let normalizer { flatten(normalizer) }
+        var steps: [Step] = []
+        var nonASCII = false  // whether earlier steps may have produced non-ASCII bytes
+        for n in flat {
+            switch n {
+            case .nfc, .nfd, .nfkc, .nfkd, .stripAccents, .lowercase, .nmt, .precompiled:
+                guard !nonASCII else { return nil }
+                var table: [[UInt8]] = []
+                for b in 0..<128 {
+                    var s = NormalizedString([UInt8(b)])
+                    guard (try? n.normalize(&s)) != nil else { return nil }
+                    let out = s.normalized
+                    if (0x21...0x7E).contains(b) && (out.isEmpty || Self.hasWhitespace(out)) { return nil }
+                    if b == 0x20 && out != [0x20] { return nil }
+                    if out.contains(where: { $0 >= 0x80 }) { nonASCII = true }
+                    table.append(out)
+                }
+                steps.append(.table(table))
+            case .replace(let r):
+                let content = Array(r.content.utf8)
+                // A run of spaces may become one space (it cannot reach across a cut).
+                guard !Self.hasWhitespace(content) || (content == [0x20] && r.pattern == .regex(" {2,}")) else { return nil }
+                switch r.pattern {
+                case .string(let p):
+                    let pattern = Array(p.utf8)
+                    guard !pattern.isEmpty, !Self.hasWhitespace(pattern) else { return nil }
+                    // A non-ASCII pattern never matches ASCII text (nor the output of ASCII steps).
+                    if pattern.contains(where: { $0 >= 0x80 }) {
+                        guard !nonASCII else { return nil }
+                        continue
+                    }
+                    if content.isEmpty { return nil }  // removal could join spaces across a cut
+                    steps.append(.replace(pattern, content))
+                case .regex(let source):
+                    guard source == " {2,}" else { return nil }
+                    steps.append(.spaceRuns(content))
+                }
+                if content.contains(where: { $0 >= 0x80 }) { nonASCII = true }
+            case .strip(let s):
+                guard !s.stripLeft else { return nil }
+                if s.stripRight { steps.append(.stripRight) }
+            default:
+                return nil
+            }
+        }
+        self.steps = steps
+    }
+
+    /// ASCII whitespace or a non-ASCII White_Space scalar in UTF-8 `bytes`.
+    static func hasWhitespace(_ bytes: [UInt8]) -> Bool {
+        let scalars = UTF8Text.scalars(bytes)
+        return scalars.contains { c in
+            switch c {
+            case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+            default: return false
+            }
+        }
+    }
+
+    @inline(__always) static func isGraphic(_ b: UInt8) -> Bool { b &- 0x21 < 0x5E }
+
+    /// Appends the ids of `text` (no added tokens in it).
+    func encode(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
+                general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) throws {
+        let n = text.count
+        var runStart = 0   // start of the current run of ASCII stretches
+        var stretch = 0    // start of the current stretch
+        var special = false  // the current stretch has a non-ASCII byte or a CR
+        var i = 0
+        while i <= n {
+            let cut = i == n || (text[i] == 0x20 && i > 0 && i + 1 < n && Self.isGraphic(text[i - 1]) && Self.isGraphic(text[i + 1]))
+            if cut {
+                if special {
+                    if stretch > runStart { try encodeASCII(UnsafeBufferPointer(rebasing: text[runStart..<stretch]), into: &out, scratch: &scratch, general: general) }
+                    try general(UnsafeBufferPointer(rebasing: text[stretch..<i]), &out)
+                    runStart = i
+                    special = false
+                }
+                stretch = i
+                if i == n { break }
+            } else if text[i] >= 0x80 || text[i] == 0x0D {
+                special = true
+            }
+            i += 1
+        }
+        if n > runStart { try encodeASCII(UnsafeBufferPointer(rebasing: text[runStart..<n]), into: &out, scratch: &scratch, general: general) }
+    }
+
+    /// An ASCII run (no CR): normalized by the steps, pre-tokenized, segmented through the cache.
+    func encodeASCII(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
+                     general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) throws {
+        var a = scratch.unigramBuffer
+        var b = scratch.unigramBuffer2
+        a.removeAll(keepingCapacity: true)
+        a.append(contentsOf: text)
+        for step in steps {
+            b.removeAll(keepingCapacity: true)
+            switch step {
+            case .table(let t):
+                for x in a { b.append(contentsOf: t[Int(x)]) }
+            case .replace(let p, let c):
+                var k = 0
+                let m = p.count
+                while k < a.count {
+                    if a[k] == p[0] && k + m <= a.count && a[k..<(k + m)].elementsEqual(p) {
+                        b.append(contentsOf: c)
+                        k += m
+                    } else {
+                        b.append(a[k])
+                        k += 1
+                    }
+                }
+            case .spaceRuns(let c):
+                var k = 0
+                while k < a.count {
+                    if a[k] == 0x20 && k + 1 < a.count && a[k + 1] == 0x20 {
+                        while k < a.count && a[k] == 0x20 { k += 1 }
+                        b.append(contentsOf: c)
+                    } else {
+                        b.append(a[k])
+                        k += 1
+                    }
+                }
+            case .stripRight:
+                var e = a.count
+                while e > 0 && (a[e - 1] == 0x20 || (0x09...0x0D).contains(a[e - 1])) { e -= 1 }
+                b.append(contentsOf: a[..<e])
+            }
+            swap(&a, &b)
+        }
+        defer {
+            scratch.unigramBuffer = a
+            scratch.unigramBuffer2 = b
+        }
+        if a.isEmpty {
+            // The general pipeline decides what an input that normalizes to nothing gives.
+            try general(text, &out)
+            return
+        }
+        try a.withUnsafeBufferPointer { norm in
+            if whitespaceSplit {
+                var k = 0
+                while k < norm.count {
+                    while k < norm.count && (norm[k] == 0x20 || (0x09...0x0D).contains(norm[k])) { k += 1 }
+                    let s = k
+                    while k < norm.count && !(norm[k] == 0x20 || (0x09...0x0D).contains(norm[k])) { k += 1 }
+                    if k > s { try metaspace(UnsafeBufferPointer(rebasing: norm[s..<k]), into: &out, scratch: &scratch) }
+                }
+            } else {
+                try metaspace(norm, into: &out, scratch: &scratch)
+            }
+        }
+    }
+
+    /// Metaspace on one pre-token: spaces become the replacement, which is prepended (always) and
+    /// starts each piece (split).
+    func metaspace(_ word: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch) throws {
+        var piece = scratch.unigramPiece
+        defer { scratch.unigramPiece = piece }
+        piece.removeAll(keepingCapacity: true)
+        let rep = replacement
+        let startsWithRep = word.first == 0x20 || (word.count >= rep.count && word.prefix(rep.count).elementsEqual(rep))
+        if prependAlways && !startsWithRep { piece.append(contentsOf: rep) }
+        var k = 0
+        while k < word.count {
+            let isSpace = word[k] == 0x20
+            let isRep = !isSpace && word[k] == rep[0] && k + rep.count <= word.count && word[k..<(k + rep.count)].elementsEqual(rep)
+            if split && (isSpace || isRep) && !piece.isEmpty {
+                try piece.withUnsafeBufferPointer { try encodePiece($0, into: &out, scratch: &scratch) }
+                piece.removeAll(keepingCapacity: true)
+            }
+            if isSpace {
+                piece.append(contentsOf: rep)
+                k += 1
+            } else if isRep {
+                piece.append(contentsOf: rep)
+                k += rep.count
+            } else {
+                piece.append(word[k])
+                k += 1
+            }
+        }
+        if !piece.isEmpty { try piece.withUnsafeBufferPointer { try encodePiece($0, into: &out, scratch: &scratch) } }
+    }
+
+    @inline(__always)
+    func encodePiece(_ piece: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch) throws {
+        if piece.count > Models.BPE.Cache.maxPieceLength {
+            try model.encodeIds(piece, into: &out, scratch: &scratch.unigram)
+            return
+        }
+        let h = ByteSliceTable.hash(piece)
+        if scratch.bpeCache.lookup(piece, hash: h, into: &out) { return }
+        let start = out.count
+        try model.encodeIds(piece, into: &out, scratch: &scratch.unigram)
+        scratch.bpeCache.insert(piece, hash: h, ids: out[start...])
+    }
+}

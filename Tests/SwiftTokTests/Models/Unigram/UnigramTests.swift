@@ -1,0 +1,104 @@
+import Testing
+@testable import SwiftTok
+
+/// Models.Unigram against tokenizers 0.23.3: expected.json (make_expected.py here) holds
+/// `model.tokenize(piece)` (ids, values, offsets) for xlnet-base-cased's model and small synthetic
+/// models (unknown fusing, byte fallback, no unk_id, ties, repeated pieces); null = the reference raised.
+@Suite struct UnigramTests {
+    static let folder: String = {
+        var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast()
+        return parts.joined(separator: "/")
+    }()
+
+    static let suites: [JSON] = ((try? FileIO.read(folder + "/expected.json")).flatMap { try? JSON.parse($0) })?
+        .objectValue?["suites"]?.arrayValue ?? []
+
+    static func model(_ spec: JSON) throws -> Model? {
+        if case .string(let name) = spec {
+            guard ModelTestSupport.hasShared else { return nil }
+            return try ModelTestSupport.model(name)
+        }
+        return try Model(json: spec, path: "$.model")
+    }
+
+    @Test func fixtureIsPresent() {
+        #expect(Self.suites.count >= 7)
+    }
+
+    @Test func tokensMatchReference() throws {
+        var checked = 0
+        var failures: [String] = []
+        for suite in Self.suites {
+            guard let o = suite.objectValue, let spec = o["model"], let cases = o["cases"]?.arrayValue else { continue }
+            guard let model = try Self.model(spec) else { continue }
+            guard case .unigram = model else { Issue.record("not a Unigram model"); continue }
+            for c in cases {
+                guard let pair = c.arrayValue, pair.count == 2, let piece = pair[0].stringValue else { continue }
+                checked += 1
+                let got: [Token]? = try? model.tokenize(NormalizedString(piece))
+                var ids: [UInt32] = []
+                let idsError = (try? Array(piece.utf8).withUnsafeBufferPointer { try model.encodeIds($0, into: &ids) }) == nil
+                let expected: [Token]? = pair[1].arrayValue.map { list in
+                    list.compactMap { t -> Token? in
+                        guard let a = t.arrayValue, a.count == 3, let id = a[0].intValue, let v = a[1].stringValue,
+                              let r = a[2].arrayValue, r.count == 2, let s = r[0].intValue, let e = r[1].intValue else { return nil }
+                        return Token(id: UInt32(id), value: v, offsets: s..<e)
+                    }
+                }
+                if got != expected || (expected == nil) != idsError || (expected != nil && ids != expected!.map(\.id)) {
+                    failures.append("\(piece.debugDescription): got \(String(describing: got?.map { ($0.id, $0.value, $0.offsets) })) ids \(ids), expected \(String(describing: expected?.map { ($0.id, $0.value, $0.offsets) }))")
+                }
+            }
+        }
+        #expect(checked > (ModelTestSupport.hasShared ? 6000 : 1800))
+        #expect(failures.isEmpty, "\(failures.count) mismatches, first: \(failures.prefix(5).joined(separator: "\n"))")
+    }
+
+    @Test func jsonRoundTrip() throws {
+        for suite in Self.suites {
+            guard let spec = suite.objectValue?["model"], case .object = spec else { continue }
+            let model = try Model(json: spec, path: "$.model")
+            #expect(model.json == spec)
+        }
+    }
+
+    static func loadError(_ text: String) -> TokenizerError? {
+        do { _ = try Model(json: try JSON.parse(text), path: "$.model"); return nil } catch let e as TokenizerError { return e } catch { return nil }
+    }
+
+    @Test func malformedModelsNameThePath() {
+        let empty = Self.loadError(#"{"type":"Unigram","unk_id":null,"vocab":[]}"#)
+        #expect(empty?.location == "$.model.vocab")
+        let badUnk = Self.loadError(#"{"type":"Unigram","unk_id":3,"vocab":[["a",-1.0]]}"#)
+        #expect(badUnk?.location == "$.model.unk_id")
+        let negativeUnk = Self.loadError(#"{"type":"Unigram","unk_id":-1,"vocab":[["a",-1.0]]}"#)
+        #expect(negativeUnk?.location == "$.model.unk_id")
+        let textUnk = Self.loadError(#"{"type":"Unigram","unk_id":"0","vocab":[["a",-1.0]]}"#)
+        #expect(textUnk?.location == "$.model.unk_id")
+        let badPair = Self.loadError(#"{"type":"Unigram","unk_id":0,"vocab":[["a",-1.0],["b"]]}"#)
+        #expect(badPair?.location == "$.model.vocab[1]")
+        let badScore = Self.loadError(#"{"type":"Unigram","unk_id":0,"vocab":[["a",-1.0],["b","x"]]}"#)
+        #expect(badScore?.location == "$.model.vocab[1][1]")
+        let hugeScore = Self.loadError(#"{"type":"Unigram","unk_id":0,"vocab":[["a",-1.0],["b",-1e999]]}"#)
+        #expect(hugeScore != nil)
+        let noVocab = Self.loadError(#"{"type":"Unigram","unk_id":0}"#)
+        #expect(noVocab?.kind == .missingField)
+        let fallbackType = Self.loadError(#"{"type":"Unigram","unk_id":0,"vocab":[["a",-1.0]],"byte_fallback":1}"#)
+        #expect(fallbackType?.location == "$.model.byte_fallback")
+    }
+
+    @Test func nonFiniteScoresAreRejected() {
+        #expect(throws: TokenizerError.self) { try Models.Unigram(pieces: [("a", -1), ("b", .nan)], unkId: 0) }
+        #expect(throws: TokenizerError.self) { try Models.Unigram(pieces: [("a", -.infinity)], unkId: 0) }
+    }
+
+    @Test func longUnsplittableInputIsLinear() throws {
+        // One piece per character: a 1 MB run must take one pass, not a quadratic walk.
+        let m = try Models.Unigram(pieces: [("<unk>", 0), ("a", -1), ("aa", -1.5), ("aaa", -2.5)], unkId: 0)
+        var ids: [UInt32] = []
+        let text = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+        try text.withUnsafeBufferPointer { try m.encodeIds($0, into: &ids) }
+        #expect(ids.count == 1 << 19 && ids.allSatisfy { $0 == 2 })
+    }
+}
