@@ -129,3 +129,31 @@ import Testing
         try SentencePieceBPEFastPathTests.compare(safe, "safe vocabulary", [Array("xa b ab  a b\u{2581}b".utf8), Array("日 a b".utf8)])
     }
 }
+
+/// tokenizer.json keys are exact strings: canonically equivalent tokens ("ύ" U+1F7B and "ύ" U+03CD,
+/// both in Llama 2's vocabulary) are two entries, not one.
+@Suite struct ExactJSONKeyTests {
+    @Test func canonicallyEquivalentKeysStayApart() throws {
+        let json = try JSON.parse(Array("{\"\u{1F7B}\": 1, \"\u{3CD}\": 2, \"e\u{301}\": 3, \"\u{E9}\": 4}".utf8))
+        guard case .object(let o) = json else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(o.count == 4)
+        let vocab = try Models.Vocabulary(json: json, path: "$")
+        #expect(vocab.count == 4)
+        #expect(vocab.token(1).map { Array($0.unicodeScalars) } == ["\u{1F7B}"])
+        #expect(vocab.token(2).map { Array($0.unicodeScalars) } == ["\u{3CD}"])
+        #expect(vocab.id("e\u{301}") == 3 && vocab.id("\u{E9}") == 4)
+    }
+
+    @Test func llama2KeepsEveryToken() throws {
+        guard let t = try SentencePieceBPEFastPathTests.load(SentencePieceBPEFastPathTests.files[0]) else { return }
+        guard case .bpe(let bpe) = t.model else {
+            Issue.record("llama2 is not BPE")
+            return
+        }
+        #expect(bpe.vocab.count == 32000)
+        for id in UInt32(0)..<32000 where bpe.vocab.token(id) == nil { Issue.record("id \(id) has no token") }
+    }
+}
