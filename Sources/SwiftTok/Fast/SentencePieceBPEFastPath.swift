@@ -40,6 +40,9 @@ struct SentencePieceBPEFastPath: Sendable {
     /// `<0xNN>` id of each byte (all 256 exist).
     let byteIds: [UInt32]
     let vocab: Models.Vocabulary
+    /// Bit per id: the token's string, as a word, encodes to just this token (see `Models.BPE`);
+    /// empty when not available.
+    let wholeTokenBits: [UInt64]
 
     static let absent = UInt32.max
     static let metaspace: UInt32 = 0x2581
@@ -88,6 +91,7 @@ struct SentencePieceBPEFastPath: Sendable {
         ascii[0x20] = metaspaceId
         asciiIds = ascii
         smallScalarIds = bpe.firstCharIds
+        wholeTokenBits = bpe.wholeTokenBits
     }
 
     /// True when no merge joins a token that ends in a character other than "▁" with a token that
@@ -198,11 +202,39 @@ struct SentencePieceBPEFastPath: Sendable {
         cache.insert(w, hash: h, ids: ids[start...])
     }
 
+    /// The id of the word when its normalized form is a token that encodes to itself (most words
+    /// of real text: one lookup instead of a merge).
+    @inline(__always)
+    func wholeToken(_ w: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: w.count * 3) { buffer in
+            var k = 0
+            for b in w {
+                if b == 0x20 {
+                    buffer[k] = 0xE2
+                    buffer[k + 1] = 0x96
+                    buffer[k + 2] = 0x81
+                    k += 3
+                } else {
+                    buffer[k] = b
+                    k += 1
+                }
+            }
+            guard let id = vocab.id(UnsafeBufferPointer(rebasing: buffer[0..<k])) else { return nil }
+            let word = Int(id) >> 6
+            guard word < wholeTokenBits.count, wholeTokenBits[word] & (1 << UInt64(id & 63)) != 0 else { return nil }
+            return id
+        }
+    }
+
     /// The word's symbols (a character's token, else its bytes' `<0xNN>` tokens; spaces and "▁"
     /// as "▁"), merged by rank: `tokenizers`' `merge_word` + `merge_all` on the normalized word.
     func encodeMerging(_ w: UnsafeBufferPointer<UInt8>, into out: inout [UInt32]) {
         let count = w.count
         if count == 0 { return }
+        if count <= 32 && !wholeTokenBits.isEmpty, let id = wholeToken(w) {
+            out.append(id)
+            return
+        }
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: count) { buffer in
             guard let sym = buffer.baseAddress else { return }
             var n = 0
