@@ -7,6 +7,7 @@ over its documents, fixed seed) and written to a temp file; every engine encodes
   swifttok    `swifttok bench --tokenizer F --threads N --docs jsonl FILE` (the same documents)
   tokenizers  Tokenizer.encode_batch(docs, add_special_tokens=False), RAYON_NUM_THREADS=N
   tiktoken    Encoding.encode_ordinary_batch(docs, num_threads=N)
+  sentencepiece  SentencePieceProcessor.encode(docs, num_threads=N) on the same vocabulary's .model file
 Python engines run in their own subprocess per measurement (so the thread count applies), after a
 warm-up on the first 5% of the documents. MB = 10^6 bytes of UTF-8 input.
 
@@ -37,6 +38,14 @@ VOCABS = {
                           VOCAB / "bert-base-uncased" / "tokenizer.json", None),
     "llama3": (VOCAB / "llama3" / "tokenizer.json", VOCAB / "llama3" / "tokenizer.json", "llama3"),
     "o200k": (VOCAB / "o200k_base" / "o200k_base.tiktoken", None, "o200k_base"),
+    "llama2": (VOCAB / "llama2" / "tokenizer.json", VOCAB / "llama2" / "tokenizer.json", None),
+    "mistral-7b": (VOCAB / "mistral-7b-v0.1" / "tokenizer.json", VOCAB / "mistral-7b-v0.1" / "tokenizer.json", None),
+}
+# name -> the same vocabulary as a SentencePiece .model file (a peer; its token counts may differ from
+# tokenizers', which is the reference swifttok follows for tokenizer.json).
+SENTENCEPIECE = {
+    "llama2": VOCAB / "llama2" / "tokenizer.model",
+    "mistral-7b": VOCAB / "mistral-7b-v0.1" / "tokenizer.model",
 }
 GROUPS = ("en", "multi", "code")
 
@@ -68,6 +77,14 @@ def worker(engine, vocab_file, path, threads):
         encs = tok.encode_batch(docs, add_special_tokens=False)
         secs = time.perf_counter() - t
         ntok = sum(len(e.ids) for e in encs)
+    elif engine == "sentencepiece":
+        import sentencepiece
+        sp = sentencepiece.SentencePieceProcessor(model_file=vocab_file)
+        sp.encode(warm, num_threads=threads)
+        t = time.perf_counter()
+        ids = sp.encode(docs, num_threads=threads)
+        secs = time.perf_counter() - t
+        ntok = sum(len(x) for x in ids)
     else:
         from oracle.reference import tiktoken_encoding
         enc = tiktoken_encoding(vocab_file)
@@ -139,7 +156,7 @@ def main():
         files[g].write_text("".join(json.dumps(d) + "\n" for d in sample_docs(g, mb)), encoding="utf-8")
     rows = []
     head = (f"{'vocab':<18}{'corpus':<7}{'thr':>4}{'swifttok':>10}{'tokenizers':>12}{'tiktoken':>10}"
-            f"{'x tokenizers':>14}{'x tiktoken':>12}  tokens")
+            f"{'x tokenizers':>14}{'x tiktoken':>12}{'spm':>8}{'x spm':>8}  tokens")
     print("MB/s of UTF-8 input (higher is better)\n" + head + "\n" + "-" * (len(head) + 6))
     for v in vocabs:
         sw_file, hf_file, tt_name = VOCABS[v]
@@ -148,6 +165,7 @@ def main():
                 sw = run_swifttok(binary, sw_file, files[g], n)
                 hf = run_python("tokenizers", hf_file, files[g], n) if hf_file else None
                 tt = run_python("tiktoken", tt_name, files[g], n) if tt_name else None
+                sp = run_python("sentencepiece", SENTENCEPIECE[v], files[g], n) if v in SENTENCEPIECE else None
                 s = sw.get("mb_per_s")
                 counts = {k: r["tokens"] for k, r in (("tokenizers", hf), ("tiktoken", tt)) if r}
                 sw_tokens = round(sw["tokens_per_byte"] * sw["bytes"]) if "tokens_per_byte" in sw else None
@@ -155,12 +173,15 @@ def main():
                     "same" if all(abs(sw_tokens - c) <= 0 for c in counts.values()) else f"DIFFER {counts}")
                 ratio = lambda r: None if (s is None or r is None) else s / r["mb_per_s"]  # noqa: E731
                 line = (f"{v:<18}{g:<7}{n:>4}{fmt(s):>10}{fmt(hf and hf['mb_per_s']):>12}"
-                        f"{fmt(tt and tt['mb_per_s']):>10}{fmt(ratio(hf)):>13}x{fmt(ratio(tt)):>11}x  {same}")
+                        f"{fmt(tt and tt['mb_per_s']):>10}{fmt(ratio(hf)):>13}x{fmt(ratio(tt)):>11}x"
+                        f"{fmt(sp and sp['mb_per_s']):>8}{fmt(ratio(sp)):>7}x  {same}")
+                if sp and sw_tokens is not None and sp["tokens"] != sw_tokens:
+                    line += f" (sentencepiece: {sp['tokens']} tokens)"
                 if "error" in sw:
                     line += f"  swifttok: {sw['error']}"
                 print(line, flush=True)
                 rows.append({"vocab": v, "corpus": g, "threads": n, "swifttok": sw, "tokenizers": hf,
-                             "tiktoken": tt})
+                             "tiktoken": tt, "sentencepiece": sp})
     if a.json:
         Path(a.json).write_text(json.dumps(rows, indent=1))
     return 0

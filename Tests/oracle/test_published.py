@@ -6,7 +6,7 @@ import pytest
 from oracle import summary
 from oracle.cli import jsonl_text, run_once
 from oracle.paths import VOCAB
-from oracle.vectors import gigatoken_r50k_cases, kitoken_cases, llama_cpp_cases
+from oracle.vectors import gigatoken_r50k_cases, kitoken_cases, llama_cpp_cases, swift_transformers_cases
 
 # (case id, loader, vocabulary file, add special tokens) — the pairings the reference reproduces.
 CASES = [
@@ -32,6 +32,13 @@ CASES = [
     ("kitoken llama3.2 / llama3 json", lambda: kitoken_cases("tokenizers", "llama32"), "llama3/tokenizer.json", False),
     ("kitoken llama3.2 / llama3 tiktoken", lambda: kitoken_cases("tokenizers", "llama32"),
      "llama3/tokenizer.model", False),
+    ("llama.cpp llama-spm / llama2", lambda: llama_cpp_cases("llama-spm"), "llama2/tokenizer.json", False),
+    ("kitoken llama2", lambda: kitoken_cases("tokenizers", "llama2"), "llama2/tokenizer.json", False),
+    ("kitoken mistral01", lambda: kitoken_cases("tokenizers", "mistral01"), "mistral-7b-v0.1/tokenizer.json", False),
+    ("kitoken mistral03", lambda: kitoken_cases("tokenizers", "mistral03"), "mistral-v3/tokenizer.json", False),
+    ("swift-transformers llama-2", lambda: swift_transformers_cases(("coreml-projects/Llama-2-7b-chat-coreml",
+                                                                     "llama_encoded.json")),
+     "llama2/tokenizer.json", True),
 ]
 
 

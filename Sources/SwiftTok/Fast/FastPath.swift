@@ -5,6 +5,7 @@ enum FastPath: Sendable {
     case byteLevelBPE(ByteLevelBPEFastPath)
     case wordPiece(WordPieceFastPath)
     case unigram(UnigramFastPath)
+    case sentencePieceBPE(SentencePieceBPEFastPath)
 
     /// The fast path for `t`, if one applies.
     static func make(for t: Tokenizer) -> FastPath? {
@@ -12,6 +13,9 @@ enum FastPath: Sendable {
         if t.normalizer != nil && t.addedVocabulary.hasNormalizedMatches { return nil }
         if let p = ByteLevelBPEFastPath(normalizer: t.normalizer, preTokenizer: t.preTokenizer, model: t.model) {
             return .byteLevelBPE(p)
+        }
+        if let p = SentencePieceBPEFastPath(normalizer: t.normalizer, preTokenizer: t.preTokenizer, model: t.model) {
+            return .sentencePieceBPE(p)
         }
         if let normalizer = t.normalizer, case .bert(let n) = normalizer, n.cleanText,
            let preTokenizer = t.preTokenizer, case .bert = preTokenizer,
@@ -64,6 +68,8 @@ extension Tokenizer {
                 switch fast {
                 case .byteLevelBPE(let f):
                     try f.encode(segment, into: &ids, cache: &scratch)
+                case .sentencePieceBPE(let f):
+                    f.encode(segment, atInputStart: p.range.lowerBound == 0, into: &ids, cache: &scratch)
                 case .wordPiece(let f):
                     try f.encode(segment, into: &ids, cache: &scratch.bpeCache) { chunk, out in
                         out += try generalIds(Array(chunk))

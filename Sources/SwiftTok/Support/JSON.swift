@@ -28,9 +28,21 @@ public enum JSON: Sendable, Equatable {
 }
 
 /// A JSON object that keeps the order of its keys (for faithful writing).
+///
+/// Keys are compared by their exact Unicode scalars, as JSON (and Rust's `String`) compare them:
+/// Swift's `String` equality treats canonically equivalent keys as equal, which would merge
+/// e.g. the vocabulary entries "ύ" (U+1F7B) and "ύ" (U+03CD) of Llama 2.
 public struct JSONObject: Sendable, Equatable {
     public private(set) var keys: [String] = []
-    public private(set) var values: [String: JSON] = [:]
+    private var storage: [ExactKey: JSON] = [:]
+
+    /// The values by key (a Swift dictionary: canonically equivalent keys collapse into one there;
+    /// use the subscript for exact lookups).
+    public var values: [String: JSON] {
+        var d: [String: JSON] = [:]
+        for (k, v) in storage { d[k.string] = v }
+        return d
+    }
 
     public init() {}
 
@@ -39,13 +51,28 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     public subscript(key: String) -> JSON? {
-        get { values[key] }
+        get { storage[ExactKey(key)] }
         set {
+            let k = ExactKey(key)
             if let newValue {
-                if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if values.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if storage.updateValue(newValue, forKey: k) == nil { keys.append(key) }
+            } else if storage.removeValue(forKey: k) != nil {
+                keys.removeAll { ExactKey($0) == k }
             }
+        }
+    }
+
+    /// A string compared and hashed by its UTF-8 bytes.
+    struct ExactKey: Hashable, Sendable {
+        let string: String
+
+        init(_ string: String) { self.string = string }
+
+        static func == (a: ExactKey, b: ExactKey) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
+
+        func hash(into hasher: inout Hasher) {
+            let done: Void? = string.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            if done == nil { Array(string.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
         }
     }
 

@@ -127,7 +127,7 @@ import Testing
         for w in Self.words { merged[w.word, default: 0] += w.count }
         let sorted = merged.map { (word: $0.key, count: $0.value) }.sorted { $0.word.utf8.lexicographicallyPrecedes($1.word.utf8) }
         let trainer = Trainers.UnigramTrainer(vocabSize: 150, specialTokens: ["<pad>", "<unk>"], unkToken: "<unk>")
-        let counts = WordCounts(sorted.reversed().map { (Array($0.word.utf8), $0.count) })
+        let counts = try WordCounts(sorted.reversed().map { (Array($0.word.utf8), $0.count) })
         let model = try trainer.train(counts, progress: nil)
         #expect(model.json == (try trainer.train(sorted)).modelJSON)
         #expect(model.specialTokens == ["<pad>", "<unk>"] && model.vocabSize == 150)

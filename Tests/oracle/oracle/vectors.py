@@ -70,6 +70,19 @@ def gigatoken_r50k_cases():
     return out
 
 
+def swift_transformers_cases(model):
+    """[(text, ids)] of swift-transformers' tokenizer_tests.json for one model key (ids with the
+    model's special tokens), plus its `*_encoded.json` paragraph when given as (key, file)."""
+    key, encoded = model if isinstance(model, tuple) else (model, None)
+    st = TESTVECTORS / "swift-transformers"
+    cases = json.loads(_read(st / "tokenizer_tests.json"))[key]
+    out = [(c["input"], c["encoded"]["input_ids"]) for c in cases]
+    if encoded:
+        d = json.loads(_read(st / encoded))
+        out.append((d["text"], d["token_ids"]))
+    return out
+
+
 def all_texts():
     """Every input text in testvectors (deduplicated, stable order)."""
     texts = []

@@ -74,6 +74,12 @@ def all_vocabs(built_gpt2_path=None):
         TokenizersVocab("bert-base-uncased",
                         [("bert-base-uncased", VOCAB / "bert-base-uncased" / "tokenizer.json")]),
         TokenizersVocab("bert-base-cased", [("bert-base-cased", VOCAB / "bert-base-cased" / "tokenizer.json")]),
+        # SentencePiece-style BPE with byte fallback; none defines a pad token, so pad with </s>
+        # (what Llama/Mistral fine-tuning recipes set).
+        TokenizersVocab("llama2", [("llama2", VOCAB / "llama2" / "tokenizer.json")], pad=("</s>", 2)),
+        TokenizersVocab("mistral-7b-v0.1", [("mistral-7b-v0.1", VOCAB / "mistral-7b-v0.1" / "tokenizer.json")],
+                        pad=("</s>", 2)),
+        TokenizersVocab("mistral-v3", [("mistral-v3", VOCAB / "mistral-v3" / "tokenizer.json")], pad=("</s>", 2)),
         TiktokenVocab("r50k_base", "r50k_base", VOCAB / "r50k_base" / "r50k_base.tiktoken"),
         TiktokenVocab("p50k_base", "p50k_base", VOCAB / "p50k_base" / "p50k_base.tiktoken"),
         TiktokenVocab("cl100k_base", "cl100k_base", VOCAB / "cl100k_base" / "cl100k_base.tiktoken"),

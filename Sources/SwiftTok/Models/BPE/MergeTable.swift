@@ -69,6 +69,13 @@ extension Models.BPE {
             }
         }
 
+        /// Calls `body(left, right)` for every merge, in no particular order.
+        func forEachPair(_ body: (UInt32, UInt32) -> Void) {
+            for e in entries where e.rank != MergeTable.absent {
+                body(UInt32(truncatingIfNeeded: e.key >> 32), UInt32(truncatingIfNeeded: e.key))
+            }
+        }
+
         /// Every merge as `(left, right, rank)`, ordered by rank then ids.
         var sortedPairs: [(left: UInt32, right: UInt32, rank: UInt32)] {
             var out: [(left: UInt32, right: UInt32, rank: UInt32)] = []
