@@ -29,6 +29,8 @@ struct FastScratch {
     /// Pieces to ids: BPE results (keyed by raw bytes) or WordPiece results (by word bytes).
     var bpeCache: Models.BPE.Cache
     var hot: HotPieceCache
+    /// Buffers of the SentencePiece `.model` pipeline.
+    var sentencePiece = SentencePiece.Scratch()
 
     /// Small caches for one call (cheap to make), large ones for a worker of a batch.
     init(small: Bool) {
