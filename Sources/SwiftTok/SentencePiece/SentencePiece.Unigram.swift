@@ -52,14 +52,14 @@ extension SentencePiece {
                             trie.forEachPrefix(text, from: startsAt) { length, id in
                                 let t = types[Int(id)]
                                 if t == .unused { return }
-                                // The ternary in spm has type double: user-defined `length * max - 0.1`
-                                // (float product, then double), normal scores widened to double.
-                                let score: Double = t == .userDefined
-                                    ? Double(Float(length) * maxScore) - 0.1 : Double(scores[Int(id)])
-                                let candidate = score + Double(tillHere)
+                                // sentencepiece 0.2.3 (the PyPI build) keeps path scores in float and
+                                // scores a user-defined piece by its stored score like any other: its
+                                // source's `length * max_score - 0.1` in double disagrees with it on
+                                // ties (found on albert's runs of '-' and '!'), float sums agree.
+                                let candidate: Float = scores[Int(id)] + tillHere
                                 let end = startsAt + length
-                                if best[end].start == -1 || candidate > Double(best[end].score) {
-                                    best[end].score = Float(candidate)
+                                if best[end].start == -1 || candidate > best[end].score {
+                                    best[end].score = candidate
                                     best[end].start = Int32(startsAt)
                                     best[end].id = id
                                 }
