@@ -79,6 +79,7 @@ public struct SentencePieceModelProto: Sendable, Equatable {
 
     /// Decodes a serialized `ModelProto`; a malformed message is an error naming the field and byte offset.
     public init(bytes: [UInt8]) throws {
+        var hasTrainerSpec = false, hasNormalizerSpec = false
         try bytes.withUnsafeBufferPointer { buf in
             var r = ProtoReader(buf, base: 0, message: "ModelProto")
             while let (field, wire) = try r.nextField() {
@@ -89,9 +90,11 @@ public struct SentencePieceModelProto: Sendable, Equatable {
                 case 2:
                     var sub = try r.subMessage(wire, field: "trainer_spec")
                     try Self.readTrainerSpec(&sub, into: &trainerSpec)
+                    hasTrainerSpec = true
                 case 3:
                     var sub = try r.subMessage(wire, field: "normalizer_spec")
                     try Self.readNormalizerSpec(&sub, into: &normalizerSpec)
+                    hasNormalizerSpec = true
                 case 5:
                     var sub = try r.subMessage(wire, field: "denormalizer_spec")
                     var spec = denormalizerSpec ?? NormalizerSpec()
@@ -101,6 +104,14 @@ public struct SentencePieceModelProto: Sendable, Equatable {
                     try r.skip(wire)
                 }
             }
+        }
+        // sentencepiece writes both specs after the pieces in every model file; a file without them
+        // is cut short (protobuf alone cannot tell a cut at a field boundary).
+        if !hasTrainerSpec || !hasNormalizerSpec {
+            let missing = [hasTrainerSpec ? nil : "trainer_spec", hasNormalizerSpec ? nil : "normalizer_spec"].compactMap { $0 }
+            throw TokenizerError(.invalidVocabulary,
+                "no \(missing.joined(separator: " and ")) after \(pieces.count) pieces: the file is truncated or not a SentencePiece model",
+                at: "ModelProto (byte \(bytes.count))")
         }
     }
 

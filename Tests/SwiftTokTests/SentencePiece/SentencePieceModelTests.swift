@@ -117,7 +117,13 @@ struct ProtoWriter {
         // No UNKNOWN piece.
         var m = ProtoWriter()
         m.bytes(1, ProtoWriter.piece("a", 0, 1))
+        m.bytes(2, [0x18, 0x01])
+        m.bytes(3, [])
         #expect(try #require(loadError(m.bytes)).message.contains("unk is not defined"))
+        // Pieces without the specs after them: a cut file.
+        var cut = ProtoWriter()
+        cut.bytes(1, ProtoWriter.piece("<unk>", 0, 2))
+        #expect(try #require(loadError(cut.bytes)).message.contains("truncated"))
         // Duplicate piece; empty piece.
         #expect(try #require(loadError(ProtoWriter.model(pieces: [("a", 0, 1), ("a", 0, 1)]))).message.contains("already defined"))
         #expect(try #require(loadError(ProtoWriter.model(pieces: [("", 0, 1)]))).message.contains("must not be empty"))
@@ -130,7 +136,7 @@ struct ProtoWriter {
     }
 
     @Test func charsmapThatDoesNotDecode() throws {
-        for blob: [UInt8] in [[1, 2], [0xFF, 0xFF, 0, 0, 1, 2, 3, 4], [4, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x61]] {
+        for blob: [UInt8] in [[1, 2], [0xFF, 0xFF, 0, 0, 1, 2, 3, 4], [4, 0, 0, 0, 0, 0, 0, 0, 0xFF]] {
             let e = try #require(loadError(ProtoWriter.model(normalizer: blob)))
             #expect(e.message.contains("charsmap"), "\(e)")
         }
