@@ -35,6 +35,8 @@ def _seed(name, salt):
 
 def _check(rep):
     summary.record(f"spm:{rep.model}", rep.input_set, rep.compared, rep.mismatches)
+    if rep.ties:
+        summary.record(f"spm:{rep.model}", rep.input_set + " (equal-score ties, not counted)", rep.ties, 0)
     summary.NOTES.append(f"  spm:{rep.model} {rep.input_set}: {rep.compared} comparisons in {rep.seconds:.1f} s")
     assert rep.ok, "\n" + rep.text()
 
