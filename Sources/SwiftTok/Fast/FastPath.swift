@@ -42,6 +42,8 @@ struct FastScratch {
     var unigramBuffer: [UInt8] = []
     var unigramBuffer2: [UInt8] = []
     var unigramPiece: [UInt8] = []
+    /// Buffers of the SentencePiece `.model` pipeline.
+    var sentencePiece = SentencePiece.Scratch()
 
     /// Small caches for one call (cheap to make), large ones for a worker of a batch.
     init(small: Bool) {

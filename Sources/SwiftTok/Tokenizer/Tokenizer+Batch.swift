@@ -79,6 +79,7 @@ extension Tokenizer {
     }
 
     func encodeIds(bytes: [UInt8], addSpecialTokens: Bool, scratch: inout FastScratch) throws -> [UInt32] {
+        if let ids = try sentencePieceIds(bytes, scratch: &scratch.sentencePiece) { return ids }
         if let ids = try fastIds(bytes, addSpecialTokens: addSpecialTokens, scratch: &scratch) { return ids }
         return try encode(bytes: bytes, addSpecialTokens: addSpecialTokens).ids
     }

@@ -1,6 +1,6 @@
 /// Reading and writing `tokenizer.json` (Hugging Face serialization 1.0).
 extension Tokenizer {
-    /// Loads a tokenizer from a file: `tokenizer.json`, or a `.tiktoken` rank file.
+    /// Loads a tokenizer from a file: `tokenizer.json`, a `.tiktoken` rank file or a SentencePiece `.model`.
     public init(contentsOfFile path: String) throws {
         let bytes = try FileIO.read(path)
         do {
@@ -18,6 +18,8 @@ extension Tokenizer {
             try self.init(json: try JSON.parse(data))
         } else if data.isEmpty {
             throw TokenizerError(.malformedJSON, "empty tokenizer file")
+        } else if SentencePieceModelProto.mayBeModelProto(data) {
+            try self.init(sentencePiece: try SentencePiece(bytes: data))
         } else if Tokenizer.looksLikeTiktoken(data) {
             let ranks = try Tiktoken.parseRanks(bytes: data, source: fileName)
             guard let vocabulary = TiktokenVocabulary.known(rankCount: ranks.count) else {
@@ -61,8 +63,9 @@ extension Tokenizer {
         ]))
     }
 
-    /// Writes this tokenizer as tokenizer.json.
+    /// Writes this tokenizer as tokenizer.json (a SentencePiece `.model` pipeline refuses: no tokenizer.json reproduces it).
     public func save(to path: String, pretty: Bool = true) throws {
+        if sentencePiece != nil { throw SentencePiece.saveRefusal }
         try FileIO.write(Array(json.serialized(pretty: pretty).utf8), to: path)
     }
 }

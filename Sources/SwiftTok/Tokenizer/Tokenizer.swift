@@ -15,6 +15,8 @@ public struct Tokenizer: Sendable {
     private(set) var scratchPool = ScratchPool()
     /// Set to false to force the general pipeline everywhere (for differential tests).
     public var allowsFastPath = true { didSet { refreshFastPath() } }
+    /// A SentencePiece `.model` pipeline: when set, it replaces normalizer, pre-tokenizer, model and decoder.
+    public internal(set) var sentencePiece: SentencePiece? = nil
 
     mutating func refreshFastPath() {
         fastPath = allowsFastPath ? FastPath.make(for: self) : nil
@@ -79,6 +81,7 @@ public struct Tokenizer: Sendable {
 
     /// One sequence through added tokens, normalizer, pre-tokenizer and model.
     func encodeSequence(_ bytes: [UInt8], typeId: UInt32, offsets: OffsetType) throws -> Encoding {
+        if let sentencePiece { return try sentencePiece.encoding(bytes, typeId: typeId, offsets: offsets) }
         var p = try addedVocabulary.extractAndNormalize(bytes, normalizer: normalizer)
         if let preTokenizer { try preTokenizer.preTokenize(&p) }
         try p.tokenize { try model.tokenize($0) }
@@ -110,6 +113,7 @@ public struct Tokenizer: Sendable {
 
     /// The text of `ids`; unknown ids are skipped, as in `tokenizers`.
     public func decode(_ ids: [UInt32], skipSpecialTokens: Bool = true) throws -> String {
+        if let sentencePiece { return try sentencePiece.decode(ids) }
         var tokens: [String] = []
         tokens.reserveCapacity(ids.count)
         for id in ids {

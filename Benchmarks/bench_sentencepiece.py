@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Encode throughput of swifttok on SentencePiece `.model` files side by side with `sentencepiece`
+(and `tokenizers` on the tokenizer.json of the same vocabulary, where ../shared has one), in the
+same run on the same documents (sampled like Benchmarks/bench.py: corpus documents up to 4 KB).
+
+  swifttok       `swifttok bench --tokenizer X.model --threads N --docs jsonl FILE` (ids only)
+  sentencepiece  SentencePieceProcessor.encode(docs, num_threads=N) (ids, batch)
+  tokenizers     Tokenizer.encode_batch(docs, add_special_tokens=False), RAYON_NUM_THREADS=N
+
+  .venv/bin/python Benchmarks/bench_sentencepiece.py          # ~4 MB per group, 1 thread and all cores
+  .venv/bin/python Benchmarks/bench_sentencepiece.py --quick  # ~0.5 MB, English only, 1 thread
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import GROUPS, ROOT, fmt, run_swifttok, sample_docs  # noqa: E402,F401
+from oracle.paths import VOCAB, shared_missing_reason, swifttok_binary  # noqa: E402
+
+# name -> (.model, tokenizer.json or None)
+MODELS = {
+    "t5": (VOCAB / "t5" / "spiece.model", None),
+    "xlnet-base-cased": (VOCAB / "xlnet-base-cased" / "spiece.model", VOCAB / "xlnet-base-cased" / "tokenizer.json"),
+    "llama2": (VOCAB / "llama2" / "tokenizer.model", VOCAB / "llama2" / "tokenizer.json"),
+}
+
+
+def worker(engine, vocab_file, path, threads):
+    docs = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    nbytes = sum(len(d.encode("utf-8")) for d in docs)
+    warm = docs[: max(1, len(docs) // 20)]
+    if engine == "sentencepiece":
+        import sentencepiece as spm
+        sp = spm.SentencePieceProcessor(model_file=vocab_file)
+        sp.encode(warm, num_threads=threads)
+        t = time.perf_counter()
+        ids = sp.encode(docs, num_threads=threads)
+        secs = time.perf_counter() - t
+        ntok = sum(len(x) for x in ids)
+    else:
+        from tokenizers import Tokenizer
+        tok = Tokenizer.from_file(vocab_file)
+        tok.encode_batch(warm, add_special_tokens=False)
+        t = time.perf_counter()
+        encs = tok.encode_batch(docs, add_special_tokens=False)
+        secs = time.perf_counter() - t
+        ntok = sum(len(e.ids) for e in encs)
+    print(json.dumps({"seconds": secs, "tokens": ntok, "bytes": nbytes}))
+
+
+def run_python(engine, vocab_file, path, threads):
+    env = dict(os.environ, RAYON_NUM_THREADS=str(threads), TOKENIZERS_PARALLELISM="true")
+    out = subprocess.run([sys.executable, __file__, "--worker", engine, str(vocab_file), str(path), str(threads)],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    r = json.loads(out.strip().splitlines()[-1])
+    r["mb_per_s"] = r["bytes"] / 1e6 / r["seconds"]
+    return r
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="~0.5 MB of English, 1 thread (CI smoke run)")
+    ap.add_argument("--mb", type=float, help="MB sampled per corpus group (default 4, quick 0.5)")
+    ap.add_argument("--model", action="append", choices=sorted(MODELS), help="only these models")
+    ap.add_argument("--group", action="append", choices=GROUPS, help="only these corpus groups")
+    ap.add_argument("--threads", type=int, action="append", help="thread counts (default 1 and all cores)")
+    ap.add_argument("--json", help="also write the results as JSON to this file")
+    ap.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.worker:
+        worker(a.worker[0], a.worker[1], a.worker[2], int(a.worker[3]))
+        return 0
+    reason = shared_missing_reason()
+    if reason:
+        print(f"bench_sentencepiece: skipped: {reason}")
+        return 0
+    binary = swifttok_binary()
+    if binary is None:
+        print("bench_sentencepiece: swifttok not found (run scripts/setup.sh or set SWIFTTOK)", file=sys.stderr)
+        return 1
+    mb = a.mb or (0.5 if a.quick else 4.0)
+    cores = os.cpu_count() or 1
+    threads = a.threads or ([1] if a.quick else sorted({1, cores}))
+    groups = a.group or (["en"] if a.quick else list(GROUPS))
+    models = a.model or list(MODELS)
+    print(f"swifttok: {binary}\ncorpus sample: {mb} MB per group; threads {threads}; {cores} cores\n")
+    tmp = Path(tempfile.mkdtemp(prefix="swifttok-bench-spm-"))
+    files = {}
+    for g in groups:
+        files[g] = tmp / f"{g}.jsonl"
+        files[g].write_text("".join(json.dumps(d) + "\n" for d in sample_docs(g, mb)), encoding="utf-8")
+    head = (f"{'model (.model)':<18}{'corpus':<7}{'thr':>4}{'swifttok':>10}{'spm':>8}{'tokenizers':>12}"
+            f"{'x spm':>8}{'x tokenizers':>14}  tokens vs spm")
+    print("MB/s of UTF-8 input (higher is better)\n" + head + "\n" + "-" * (len(head) + 4))
+    rows = []
+    for m in models:
+        model_file, json_file = MODELS[m]
+        for g in groups:
+            for n in threads:
+                sw = run_swifttok(binary, model_file, files[g], n)
+                sp = run_python("sentencepiece", model_file, files[g], n)
+                hf = run_python("tokenizers", json_file, files[g], n) if json_file else None
+                s = sw.get("mb_per_s")
+                sw_tokens = round(sw["tokens_per_byte"] * sw["bytes"]) if "tokens_per_byte" in sw else None
+                same = "?" if sw_tokens is None else ("same" if sw_tokens == sp["tokens"] else f"DIFFER {sw_tokens} vs {sp['tokens']}")
+                ratio = lambda r: None if (s is None or r is None) else s / r["mb_per_s"]  # noqa: E731
+                line = (f"{m:<18}{g:<7}{n:>4}{fmt(s):>10}{fmt(sp['mb_per_s']):>8}{fmt(hf and hf['mb_per_s']):>12}"
+                        f"{fmt(ratio(sp)):>7}x{fmt(ratio(hf)):>13}x  {same}")
+                if "error" in sw:
+                    line += f"  swifttok: {sw['error']}"
+                print(line, flush=True)
+                rows.append({"model": m, "corpus": g, "threads": n, "swifttok": sw, "sentencepiece": sp, "tokenizers": hf})
+    if a.json:
+        Path(a.json).write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

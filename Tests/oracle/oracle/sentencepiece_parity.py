@@ -1,0 +1,148 @@
+"""Parity of swifttok's SentencePiece `.model` pipeline with the `sentencepiece` library (0.2.3):
+ids, pieces, byte offsets (the begin/end of spm's SentencePieceText pieces, via
+return_type='offset_mapping', return_bytes=True) and decoded text, input by input."""
+import time
+from dataclasses import dataclass, field
+
+import orjson
+
+from .cli import SwiftTokProcess, jsonl_ids, jsonl_text
+from .paths import VOCAB
+
+# name -> path under ../shared/vocab
+SPM_MODELS = {
+    "t5": "t5/spiece.model",
+    "albert-base-v2": "albert-base-v2/spiece.model",
+    "xlnet-base-cased": "xlnet-base-cased/spiece.model",
+    "llama2": "llama2/tokenizer.model",
+    "mistral-7b-v0.1": "mistral-7b-v0.1/tokenizer.model",
+    "mistral-v3": "mistral-v3/tokenizer.model",
+    "spm-test": "sentencepiece-test/test_model.model",
+    "spm-test-ja": "sentencepiece-test/test_ja_model.model",
+}
+
+
+def model_path(name):
+    return VOCAB / SPM_MODELS[name]
+
+
+def load_processor(name):
+    import sentencepiece as spm
+    return spm.SentencePieceProcessor(model_file=str(model_path(name)))
+
+
+@dataclass
+class Report:
+    model: str
+    input_set: str
+    compared: int = 0
+    mismatches: int = 0
+    # Unigram segmentations that differ from sentencepiece's but cover the same text with the same
+    # total score (an exact tie in real arithmetic, broken by float rounding); counted, not hidden.
+    ties: int = 0
+    examples: list = field(default_factory=list)
+    seconds: float = 0.0
+    failure: str = ""
+
+    @property
+    def ok(self):
+        return self.mismatches == 0 and not self.failure
+
+    def add(self, text, what, ours, ref):
+        self.mismatches += 1
+        if len(self.examples) < 5:
+            t = text if len(text) <= 200 else text[:200] + "…"
+            self.examples.append(f"  input {t!r}\n    {what}: swifttok {str(ours)[:300]}\n    {what}: sentencepiece {str(ref)[:300]}")
+
+    def text(self):
+        head = f"{self.model} / {self.input_set}: {self.mismatches} of {self.compared} differ"
+        return "\n".join([head, self.failure, *self.examples])
+
+
+def _first_diff(a, b):
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return i
+    return min(len(a), len(b))
+
+
+def _is_tie(sp, got, pieces, ids):
+    """True when swifttok's pieces spell the same normalized text as sentencepiece's and the two
+    segmentations have equal total score (to 1e-6 relative), unknown pieces aside."""
+    if "".join(got["tokens"]) != "".join(pieces):
+        return False
+    if [i for i in got["ids"] if sp.is_unknown(i)] != [i for i in ids if sp.is_unknown(i)]:
+        return False
+    a = sum(sp.get_score(i) for i in got["ids"] if not sp.is_unknown(i))
+    b = sum(sp.get_score(i) for i in ids if not sp.is_unknown(i))
+    return abs(a - b) <= 1e-6 * max(1.0, abs(b))
+
+
+def run_encode_parity(swifttok, name, sp, input_set, texts, extra_args=()):
+    """Encodes every text with swifttok (one CLI process, JSON lines) and sentencepiece; compares
+    ids, pieces and byte offsets; then decodes sentencepiece's ids with swifttok and compares
+    with sentencepiece's decode."""
+    rep = Report(name, input_set)
+    t0 = time.time()
+    args = ["encode", "--tokenizer", str(model_path(name)), "--jsonl", "--offsets", "byte", *extra_args]
+    proc = SwiftTokProcess(swifttok, args, (jsonl_text(t) for t in texts))
+    ref_ids = []
+    for t in texts:
+        line = proc.readline()
+        if line is None:
+            code, _, err = proc.finish()
+            rep.failure = f"swifttok stopped after {proc.lines_read} lines (exit {code}): {err}"
+            return rep
+        got = orjson.loads(line)
+        ref = sp.encode(t, return_type="offset_mapping", return_bytes=True)
+        ids = list(ref["ids"])
+        ref_ids.append(ids)
+        pieces = [p.decode("utf-8") for p in ref["pieces"]]
+        offsets = [list(o) for o in ref["offsets"]]
+        rep.compared += 1
+        if got["ids"] != ids:
+            if _is_tie(sp, got, pieces, ids):
+                rep.ties += 1
+                continue
+            i = _first_diff(got["ids"], ids)
+            rep.add(t, f"ids from token {i}", got["ids"][i:i + 8], ids[i:i + 8])
+        elif got["tokens"] != pieces:
+            i = _first_diff(got["tokens"], pieces)
+            rep.add(t, f"pieces from token {i}", got["tokens"][i:i + 8], pieces[i:i + 8])
+        elif got["offsets"] != offsets:
+            i = _first_diff(got["offsets"], offsets)
+            rep.add(t, f"offsets from token {i}", got["offsets"][i:i + 8], offsets[i:i + 8])
+    code, extra, err = proc.finish()
+    if code != 0 or extra:
+        rep.failure = f"swifttok exit {code}, {extra} extra lines: {err}"
+        return rep
+    # Decoding spm's ids.
+    rep_dec = run_decode_parity(swifttok, name, sp, ref_ids, texts)
+    rep.compared += rep_dec.compared
+    rep.mismatches += rep_dec.mismatches
+    rep.examples += rep_dec.examples
+    rep.failure = rep_dec.failure
+    rep.seconds = time.time() - t0
+    return rep
+
+
+def run_decode_parity(swifttok, name, sp, id_lists, labels=None):
+    """Decodes each id list with swifttok and sentencepiece; compares the text."""
+    rep = Report(name, "decode")
+    args = ["decode", "--tokenizer", str(model_path(name)), "--jsonl"]
+    proc = SwiftTokProcess(swifttok, args, (jsonl_ids(ids) for ids in id_lists))
+    for k, ids in enumerate(id_lists):
+        line = proc.readline()
+        if line is None:
+            code, _, err = proc.finish()
+            rep.failure = f"swifttok decode stopped after {proc.lines_read} lines (exit {code}): {err}"
+            return rep
+        got = orjson.loads(line)
+        ref = sp.decode(ids)
+        rep.compared += 1
+        if got != ref:
+            rep.add(labels[k] if labels else repr(ids[:40]), "decoded", repr(got), repr(ref))
+    code, extra, err = proc.finish()
+    if code != 0 or extra:
+        rep.failure = f"swifttok decode exit {code}, {extra} extra lines: {err}"
+    return rep
