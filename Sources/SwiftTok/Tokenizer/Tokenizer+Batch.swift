@@ -73,8 +73,11 @@ extension Tokenizer {
     }
 
     /// Just the ids of one input.
+    /// Borrows a warm scratch from the tokenizer's pool, so repeated short calls (the C ABI's and
+    /// Python's per-call path) hit warm caches instead of building cold ones every time.
     public func encodeIds(bytes: [UInt8], addSpecialTokens: Bool = false) throws -> [UInt32] {
-        var scratch = FastScratch(small: true)
+        var scratch = scratchPool.take()
+        defer { scratchPool.give(scratch) }
         return try encodeIds(bytes: bytes, addSpecialTokens: addSpecialTokens, scratch: &scratch)
     }
 
