@@ -37,7 +37,22 @@ VOCABS = {
                           VOCAB / "bert-base-uncased" / "tokenizer.json", None),
     "llama3": (VOCAB / "llama3" / "tokenizer.json", VOCAB / "llama3" / "tokenizer.json", "llama3"),
     "o200k": (VOCAB / "o200k_base" / "o200k_base.tiktoken", None, "o200k_base"),
+    "xlnet": (VOCAB / "xlnet-base-cased" / "tokenizer.json", VOCAB / "xlnet-base-cased" / "tokenizer.json", None),
+    # t5's tokenizer.json is converted from spiece.model by transformers on first use (oracle.vocabs).
+    "t5": ("converted:t5", "converted:t5", None),
 }
+# Hook for the SentencePiece peer: the .model files of these rows, encoded by `sentencepiece` (printed on a
+# line of its own). When swifttok loads .model files (the spm branch), its own .model speed can go beside it.
+SENTENCEPIECE_MODELS = {"xlnet": VOCAB / "xlnet-base-cased" / "spiece.model", "t5": VOCAB / "t5" / "spiece.model"}
+
+
+def resolve(f):
+    """A vocabulary path; "converted:NAME" is the oracle's converted tokenizer.json of NAME."""
+    if isinstance(f, str) and f.startswith("converted:"):
+        from oracle.vocabs import all_vocabs
+        name = f.split(":", 1)[1]
+        return next(v for v in all_vocabs() if v.name.startswith(name + " ")).files[0][1]
+    return f
 GROUPS = ("en", "multi", "code")
 
 
@@ -68,6 +83,14 @@ def worker(engine, vocab_file, path, threads):
         encs = tok.encode_batch(docs, add_special_tokens=False)
         secs = time.perf_counter() - t
         ntok = sum(len(e.ids) for e in encs)
+    elif engine == "sentencepiece":
+        import sentencepiece as spm
+        sp = spm.SentencePieceProcessor(model_file=vocab_file)
+        sp.encode(warm, num_threads=threads)
+        t = time.perf_counter()
+        ids = sp.encode(docs, num_threads=threads)
+        secs = time.perf_counter() - t
+        ntok = sum(len(x) for x in ids)
     else:
         from oracle.reference import tiktoken_encoding
         enc = tiktoken_encoding(vocab_file)
@@ -143,6 +166,7 @@ def main():
     print("MB/s of UTF-8 input (higher is better)\n" + head + "\n" + "-" * (len(head) + 6))
     for v in vocabs:
         sw_file, hf_file, tt_name = VOCABS[v]
+        sw_file, hf_file = resolve(sw_file), resolve(hf_file)
         for g in groups:
             for n in threads:
                 sw = run_swifttok(binary, sw_file, files[g], n)
@@ -161,6 +185,11 @@ def main():
                 print(line, flush=True)
                 rows.append({"vocab": v, "corpus": g, "threads": n, "swifttok": sw, "tokenizers": hf,
                              "tiktoken": tt})
+                if v in SENTENCEPIECE_MODELS:
+                    sp = run_python("sentencepiece", SENTENCEPIECE_MODELS[v], files[g], n)
+                    print(f"{'  sentencepiece':<29}{fmt(sp['mb_per_s']):>10} MB/s (.model)"
+                          f"{fmt(ratio(sp)):>17}x swifttok (tokenizer.json)  tokens {sp['tokens']}", flush=True)
+                    rows[-1]["sentencepiece"] = sp
     if a.json:
         Path(a.json).write_text(json.dumps(rows, indent=1))
     return 0
