@@ -14,6 +14,8 @@ struct UnigramFastPath: Sendable {
     enum Step: Sendable {
         /// Each ASCII byte → its bytes under one per-character component.
         case table([[UInt8]])
+        /// The same when every ASCII byte maps to one byte.
+        case byteMap([UInt8])
         /// Non-overlapping matches from the left (`Replace` with a string).
         case replace([UInt8], [UInt8])
         /// Runs of two or more spaces (`Replace` with the regex `" {2,}"`).
@@ -71,7 +73,12 @@ struct UnigramFastPath: Sendable {
                     if out.contains(where: { $0 >= 0x80 }) { nonASCII = true }
                     table.append(out)
                 }
-                steps.append(.table(table))
+                if table.enumerated().allSatisfy({ $0.element == [UInt8($0.offset)] }) { continue }  // identity on ASCII
+                if table.allSatisfy({ $0.count == 1 }) {
+                    steps.append(.byteMap(table.map { $0[0] }))
+                } else {
+                    steps.append(.table(table))
+                }
             case .replace(let r):
                 let content = Array(r.content.utf8)
                 // A run of spaces may become one space (it cannot reach across a cut).
@@ -145,8 +152,12 @@ struct UnigramFastPath: Sendable {
     /// An ASCII run (no CR): normalized by the steps, pre-tokenized, segmented through the cache.
     func encodeASCII(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
                      general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) throws {
-        var a = scratch.unigramBuffer
-        var b = scratch.unigramBuffer2
+        if steps.isEmpty { return try split(text, into: &out, scratch: &scratch, general: general) }
+        // Taken out of the scratch (not copied), so appends do not copy the buffers.
+        var a: [UInt8] = []
+        var b: [UInt8] = []
+        swap(&a, &scratch.unigramBuffer)
+        swap(&b, &scratch.unigramBuffer2)
         a.removeAll(keepingCapacity: true)
         a.append(contentsOf: text)
         for step in steps {
@@ -154,6 +165,8 @@ struct UnigramFastPath: Sendable {
             switch step {
             case .table(let t):
                 for x in a { b.append(contentsOf: t[Int(x)]) }
+            case .byteMap(let t):
+                t.withUnsafeBufferPointer { t in for x in a { b.append(t[Int(x)]) } }
             case .replace(let p, let c):
                 var k = 0
                 let m = p.count
@@ -193,7 +206,13 @@ struct UnigramFastPath: Sendable {
             try general(text, &out)
             return
         }
-        try a.withUnsafeBufferPointer { norm in
+        try a.withUnsafeBufferPointer { try split($0, into: &out, scratch: &scratch, general: general) }
+    }
+
+    /// Pre-tokenizes normalized ASCII-run text and encodes its pieces.
+    func split(_ norm: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
+               general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) throws {
+        do {
             if whitespaceSplit {
                 var k = 0
                 while k < norm.count {
@@ -211,8 +230,9 @@ struct UnigramFastPath: Sendable {
     /// Metaspace on one pre-token: spaces become the replacement, which is prepended (always) and
     /// starts each piece (split).
     func metaspace(_ word: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch) throws {
-        var piece = scratch.unigramPiece
-        defer { scratch.unigramPiece = piece }
+        var piece: [UInt8] = []
+        swap(&piece, &scratch.unigramPiece)
+        defer { swap(&piece, &scratch.unigramPiece) }
         piece.removeAll(keepingCapacity: true)
         let rep = replacement
         let startsWithRep = word.first == 0x20 || (word.count >= rep.count && word.prefix(rep.count).elementsEqual(rep))
