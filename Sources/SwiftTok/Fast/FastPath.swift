@@ -38,6 +38,7 @@ struct FastScratch {
     var unigramBuffer: [UInt8] = []
     var unigramBuffer2: [UInt8] = []
     var unigramPiece: [UInt8] = []
+    var unigramBounds: [Int] = []
 
     /// Small caches for one call (cheap to make), large ones for a worker of a batch.
     init(small: Bool) {

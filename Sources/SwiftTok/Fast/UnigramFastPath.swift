@@ -209,54 +209,68 @@ struct UnigramFastPath: Sendable {
         try a.withUnsafeBufferPointer { try split($0, into: &out, scratch: &scratch, general: general) }
     }
 
-    /// Pre-tokenizes normalized ASCII-run text and encodes its pieces.
+    /// Pre-tokenizes normalized ASCII-run text and encodes its pieces: the Metaspace output of
+    /// every pre-token is written once into one buffer, and pieces are slices of it.
     func split(_ norm: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
                general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) throws {
-        do {
-            if whitespaceSplit {
-                var k = 0
-                while k < norm.count {
-                    while k < norm.count && (norm[k] == 0x20 || (0x09...0x0D).contains(norm[k])) { k += 1 }
-                    let s = k
-                    while k < norm.count && !(norm[k] == 0x20 || (0x09...0x0D).contains(norm[k])) { k += 1 }
-                    if k > s { try metaspace(UnsafeBufferPointer(rebasing: norm[s..<k]), into: &out, scratch: &scratch) }
-                }
-            } else {
-                try metaspace(norm, into: &out, scratch: &scratch)
-            }
+        var buf: [UInt8] = []
+        var bounds: [Int] = []
+        swap(&buf, &scratch.unigramPiece)
+        swap(&bounds, &scratch.unigramBounds)
+        defer {
+            swap(&buf, &scratch.unigramPiece)
+            swap(&bounds, &scratch.unigramBounds)
         }
-    }
-
-    /// Metaspace on one pre-token: spaces become the replacement, which is prepended (always) and
-    /// starts each piece (split).
-    func metaspace(_ word: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch) throws {
-        var piece: [UInt8] = []
-        swap(&piece, &scratch.unigramPiece)
-        defer { swap(&piece, &scratch.unigramPiece) }
-        piece.removeAll(keepingCapacity: true)
+        buf.removeAll(keepingCapacity: true)
+        bounds.removeAll(keepingCapacity: true)
+        bounds.append(0)
         let rep = replacement
-        let startsWithRep = word.first == 0x20 || (word.count >= rep.count && word.prefix(rep.count).elementsEqual(rep))
-        if prependAlways && !startsWithRep { piece.append(contentsOf: rep) }
-        var k = 0
-        while k < word.count {
-            let isSpace = word[k] == 0x20
-            let isRep = !isSpace && word[k] == rep[0] && k + rep.count <= word.count && word[k..<(k + rep.count)].elementsEqual(rep)
-            if split && (isSpace || isRep) && !piece.isEmpty {
-                try piece.withUnsafeBufferPointer { try encodePiece($0, into: &out, scratch: &scratch) }
-                piece.removeAll(keepingCapacity: true)
+        let r0 = rep[0]
+        @inline(__always) func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || (b &- 0x09) < 5 }
+        @inline(__always) func repAt(_ k: Int, _ end: Int) -> Bool {
+            guard norm[k] == r0, k + rep.count <= end else { return false }
+            for j in 1..<rep.count where norm[k + j] != rep[j] { return false }
+            return true
+        }
+        // One pre-token: spaces become the replacement, prepended (always), starting pieces (split).
+        func word(_ s: Int, _ e: Int) {
+            var pieceStart = buf.count
+            if prependAlways && !(norm[s] == 0x20 || (rep.count == 1 ? norm[s] == r0 : repAt(s, e))) {
+                buf.append(contentsOf: rep)
             }
-            if isSpace {
-                piece.append(contentsOf: rep)
-                k += 1
-            } else if isRep {
-                piece.append(contentsOf: rep)
-                k += rep.count
-            } else {
-                piece.append(word[k])
-                k += 1
+            var k = s
+            while k < e {
+                let b = norm[k]
+                if b == 0x20 || (b == r0 && repAt(k, e)) {
+                    if split && buf.count > pieceStart {
+                        bounds.append(buf.count)
+                        pieceStart = buf.count
+                    }
+                    buf.append(contentsOf: rep)
+                    k += b == 0x20 ? 1 : rep.count
+                } else {
+                    buf.append(b)
+                    k += 1
+                }
+            }
+            if buf.count > pieceStart { bounds.append(buf.count) }
+        }
+        if whitespaceSplit {
+            var k = 0
+            while k < norm.count {
+                while k < norm.count && isWhitespace(norm[k]) { k += 1 }
+                let s = k
+                while k < norm.count && !isWhitespace(norm[k]) { k += 1 }
+                if k > s { word(s, k) }
+            }
+        } else {
+            word(0, norm.count)
+        }
+        try buf.withUnsafeBufferPointer { b in
+            for i in 1..<bounds.count where bounds[i] > bounds[i - 1] {
+                try encodePiece(UnsafeBufferPointer(rebasing: b[bounds[i - 1]..<bounds[i]]), into: &out, scratch: &scratch)
             }
         }
-        if !piece.isEmpty { try piece.withUnsafeBufferPointer { try encodePiece($0, into: &out, scratch: &scratch) } }
     }
 
     @inline(__always)
