@@ -226,45 +226,48 @@ struct UnigramFastPath: Sendable {
         bounds.append(0)
         let rep = replacement
         let r0 = rep[0]
-        @inline(__always) func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || (b &- 0x09) < 5 }
-        @inline(__always) func repAt(_ k: Int, _ end: Int) -> Bool {
-            guard norm[k] == r0, k + rep.count <= end else { return false }
-            for j in 1..<rep.count where norm[k + j] != rep[j] { return false }
-            return true
-        }
-        // One pre-token: spaces become the replacement, prepended (always), starting pieces (split).
-        func word(_ s: Int, _ e: Int) {
-            var pieceStart = buf.count
-            if prependAlways && !(norm[s] == 0x20 || (rep.count == 1 ? norm[s] == r0 : repAt(s, e))) {
-                buf.append(contentsOf: rep)
+        let repCount = rep.count
+        var next = 0  // where the search for the next pre-token starts
+        while next < norm.count {
+            // The next pre-token [s, e): a whitespace-free run, or the whole text.
+            var s = next
+            var e = norm.count
+            if whitespaceSplit {
+                while s < norm.count && (norm[s] == 0x20 || (norm[s] &- 0x09) < 5) { s += 1 }
+                e = s
+                while e < norm.count && !(norm[e] == 0x20 || (norm[e] &- 0x09) < 5) { e += 1 }
+                if e == s { break }
             }
+            next = e
+            // Metaspace: spaces become the replacement, prepended (always), starting pieces (split).
+            var pieceStart = buf.count
             var k = s
+            var startsWithRep = norm[s] == 0x20
+            if !startsWithRep && norm[s] == r0 && s + repCount <= e {
+                startsWithRep = true
+                for j in 1..<repCount where norm[s + j] != rep[j] { startsWithRep = false }
+            }
+            if prependAlways && !startsWithRep { buf.append(contentsOf: rep) }
             while k < e {
                 let b = norm[k]
-                if b == 0x20 || (b == r0 && repAt(k, e)) {
+                var isRep = false
+                if b == r0 && k + repCount <= e {
+                    isRep = true
+                    for j in 1..<repCount where norm[k + j] != rep[j] { isRep = false }
+                }
+                if b == 0x20 || isRep {
                     if split && buf.count > pieceStart {
                         bounds.append(buf.count)
                         pieceStart = buf.count
                     }
                     buf.append(contentsOf: rep)
-                    k += b == 0x20 ? 1 : rep.count
+                    k += b == 0x20 ? 1 : repCount
                 } else {
                     buf.append(b)
                     k += 1
                 }
             }
             if buf.count > pieceStart { bounds.append(buf.count) }
-        }
-        if whitespaceSplit {
-            var k = 0
-            while k < norm.count {
-                while k < norm.count && isWhitespace(norm[k]) { k += 1 }
-                let s = k
-                while k < norm.count && !isWhitespace(norm[k]) { k += 1 }
-                if k > s { word(s, k) }
-            }
-        } else {
-            word(0, norm.count)
         }
         try buf.withUnsafeBufferPointer { b in
             for i in 1..<bounds.count where bounds[i] > bounds[i - 1] {
