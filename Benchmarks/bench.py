@@ -40,13 +40,27 @@ VOCABS = {
     "o200k": (VOCAB / "o200k_base" / "o200k_base.tiktoken", None, "o200k_base"),
     "llama2": (VOCAB / "llama2" / "tokenizer.json", VOCAB / "llama2" / "tokenizer.json", None),
     "mistral-7b": (VOCAB / "mistral-7b-v0.1" / "tokenizer.json", VOCAB / "mistral-7b-v0.1" / "tokenizer.json", None),
+    "xlnet": (VOCAB / "xlnet-base-cased" / "tokenizer.json", VOCAB / "xlnet-base-cased" / "tokenizer.json", None),
+    # t5's tokenizer.json is converted from spiece.model by transformers on first use (oracle.vocabs).
+    "t5": ("converted:t5", "converted:t5", None),
 }
 # name -> the same vocabulary as a SentencePiece .model file (a peer; its token counts may differ from
 # tokenizers', which is the reference swifttok follows for tokenizer.json).
 SENTENCEPIECE = {
     "llama2": VOCAB / "llama2" / "tokenizer.model",
     "mistral-7b": VOCAB / "mistral-7b-v0.1" / "tokenizer.model",
+    "xlnet": VOCAB / "xlnet-base-cased" / "spiece.model",
+    "t5": VOCAB / "t5" / "spiece.model",
 }
+
+
+def resolve(f):
+    """A vocabulary path; "converted:NAME" is the oracle's converted tokenizer.json of NAME."""
+    if isinstance(f, str) and f.startswith("converted:"):
+        from oracle.vocabs import all_vocabs
+        name = f.split(":", 1)[1]
+        return next(v for v in all_vocabs() if v.name.startswith(name + " ")).files[0][1]
+    return f
 GROUPS = ("en", "multi", "code")
 
 
@@ -160,6 +174,7 @@ def main():
     print("MB/s of UTF-8 input (higher is better)\n" + head + "\n" + "-" * (len(head) + 6))
     for v in vocabs:
         sw_file, hf_file, tt_name = VOCABS[v]
+        sw_file, hf_file = resolve(sw_file), resolve(hf_file)
         for g in groups:
             for n in threads:
                 sw = run_swifttok(binary, sw_file, files[g], n)

@@ -65,7 +65,7 @@ def test_random(name, vocabs, swifttok):
     """10,000 seeded random strings (single), and 3,000 pairs, with and without special tokens;
     also the batch path with 2 threads and UTF-8 byte offsets."""
     v = vocabs[name]
-    texts = random_texts(_seed(name, "single"), N_RANDOM, v.specials())
+    texts = random_texts(_seed(name, "single"), N_RANDOM, v.specials(), extra=getattr(v, "sp_text", False))
     if v.kind == "tiktoken":
         configs = _configs(v) + _configs(v, ["--no-special-tokens"]) + _configs(v, ["--batch", "--threads", "2"])
         _check(run_parity(swifttok, "random", texts, jsonl_text, configs, tiktoken_reference(v.enc), "ids"))

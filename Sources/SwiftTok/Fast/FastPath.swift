@@ -44,6 +44,7 @@ struct FastScratch {
     var unigramPiece: [UInt8] = []
     /// Buffers of the SentencePiece `.model` pipeline.
     var sentencePiece = SentencePiece.Scratch()
+    var unigramBounds: [Int] = []
 
     /// Small caches for one call (cheap to make), large ones for a worker of a batch.
     init(small: Bool) {

@@ -14,6 +14,8 @@ struct UnigramFastPath: Sendable {
     enum Step: Sendable {
         /// Each ASCII byte → its bytes under one per-character component.
         case table([[UInt8]])
+        /// The same when every ASCII byte maps to one byte.
+        case byteMap([UInt8])
         /// Non-overlapping matches from the left (`Replace` with a string).
         case replace([UInt8], [UInt8])
         /// Runs of two or more spaces (`Replace` with the regex `" {2,}"`).
@@ -71,7 +73,12 @@ struct UnigramFastPath: Sendable {
                     if out.contains(where: { $0 >= 0x80 }) { nonASCII = true }
                     table.append(out)
                 }
-                steps.append(.table(table))
+                if table.enumerated().allSatisfy({ $0.element == [UInt8($0.offset)] }) { continue }  // identity on ASCII
+                if table.allSatisfy({ $0.count == 1 }) {
+                    steps.append(.byteMap(table.map { $0[0] }))
+                } else {
+                    steps.append(.table(table))
+                }
             case .replace(let r):
                 let content = Array(r.content.utf8)
                 // A run of spaces may become one space (it cannot reach across a cut).
@@ -145,8 +152,12 @@ struct UnigramFastPath: Sendable {
     /// An ASCII run (no CR): normalized by the steps, pre-tokenized, segmented through the cache.
     func encodeASCII(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
                      general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) throws {
-        var a = scratch.unigramBuffer
-        var b = scratch.unigramBuffer2
+        if steps.isEmpty { return try split(text, into: &out, scratch: &scratch, general: general) }
+        // Taken out of the scratch (not copied), so appends do not copy the buffers.
+        var a: [UInt8] = []
+        var b: [UInt8] = []
+        swap(&a, &scratch.unigramBuffer)
+        swap(&b, &scratch.unigramBuffer2)
         a.removeAll(keepingCapacity: true)
         a.append(contentsOf: text)
         for step in steps {
@@ -154,6 +165,8 @@ struct UnigramFastPath: Sendable {
             switch step {
             case .table(let t):
                 for x in a { b.append(contentsOf: t[Int(x)]) }
+            case .byteMap(let t):
+                t.withUnsafeBufferPointer { t in for x in a { b.append(t[Int(x)]) } }
             case .replace(let p, let c):
                 var k = 0
                 let m = p.count
@@ -193,50 +206,74 @@ struct UnigramFastPath: Sendable {
             try general(text, &out)
             return
         }
-        try a.withUnsafeBufferPointer { norm in
-            if whitespaceSplit {
-                var k = 0
-                while k < norm.count {
-                    while k < norm.count && (norm[k] == 0x20 || (0x09...0x0D).contains(norm[k])) { k += 1 }
-                    let s = k
-                    while k < norm.count && !(norm[k] == 0x20 || (0x09...0x0D).contains(norm[k])) { k += 1 }
-                    if k > s { try metaspace(UnsafeBufferPointer(rebasing: norm[s..<k]), into: &out, scratch: &scratch) }
-                }
-            } else {
-                try metaspace(norm, into: &out, scratch: &scratch)
-            }
-        }
+        try a.withUnsafeBufferPointer { try split($0, into: &out, scratch: &scratch, general: general) }
     }
 
-    /// Metaspace on one pre-token: spaces become the replacement, which is prepended (always) and
-    /// starts each piece (split).
-    func metaspace(_ word: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch) throws {
-        var piece = scratch.unigramPiece
-        defer { scratch.unigramPiece = piece }
-        piece.removeAll(keepingCapacity: true)
+    /// Pre-tokenizes normalized ASCII-run text and encodes its pieces: the Metaspace output of
+    /// every pre-token is written once into one buffer, and pieces are slices of it.
+    func split(_ norm: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
+               general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) throws {
+        var buf: [UInt8] = []
+        var bounds: [Int] = []
+        swap(&buf, &scratch.unigramPiece)
+        swap(&bounds, &scratch.unigramBounds)
+        defer {
+            swap(&buf, &scratch.unigramPiece)
+            swap(&bounds, &scratch.unigramBounds)
+        }
+        buf.removeAll(keepingCapacity: true)
+        bounds.removeAll(keepingCapacity: true)
+        bounds.append(0)
         let rep = replacement
-        let startsWithRep = word.first == 0x20 || (word.count >= rep.count && word.prefix(rep.count).elementsEqual(rep))
-        if prependAlways && !startsWithRep { piece.append(contentsOf: rep) }
-        var k = 0
-        while k < word.count {
-            let isSpace = word[k] == 0x20
-            let isRep = !isSpace && word[k] == rep[0] && k + rep.count <= word.count && word[k..<(k + rep.count)].elementsEqual(rep)
-            if split && (isSpace || isRep) && !piece.isEmpty {
-                try piece.withUnsafeBufferPointer { try encodePiece($0, into: &out, scratch: &scratch) }
-                piece.removeAll(keepingCapacity: true)
+        let r0 = rep[0]
+        let repCount = rep.count
+        var next = 0  // where the search for the next pre-token starts
+        while next < norm.count {
+            // The next pre-token [s, e): a whitespace-free run, or the whole text.
+            var s = next
+            var e = norm.count
+            if whitespaceSplit {
+                while s < norm.count && (norm[s] == 0x20 || (norm[s] &- 0x09) < 5) { s += 1 }
+                e = s
+                while e < norm.count && !(norm[e] == 0x20 || (norm[e] &- 0x09) < 5) { e += 1 }
+                if e == s { break }
             }
-            if isSpace {
-                piece.append(contentsOf: rep)
-                k += 1
-            } else if isRep {
-                piece.append(contentsOf: rep)
-                k += rep.count
-            } else {
-                piece.append(word[k])
-                k += 1
+            next = e
+            // Metaspace: spaces become the replacement, prepended (always), starting pieces (split).
+            var pieceStart = buf.count
+            var k = s
+            var startsWithRep = norm[s] == 0x20
+            if !startsWithRep && norm[s] == r0 && s + repCount <= e {
+                startsWithRep = true
+                for j in 1..<repCount where norm[s + j] != rep[j] { startsWithRep = false }
+            }
+            if prependAlways && !startsWithRep { buf.append(contentsOf: rep) }
+            while k < e {
+                let b = norm[k]
+                var isRep = false
+                if b == r0 && k + repCount <= e {
+                    isRep = true
+                    for j in 1..<repCount where norm[k + j] != rep[j] { isRep = false }
+                }
+                if b == 0x20 || isRep {
+                    if split && buf.count > pieceStart {
+                        bounds.append(buf.count)
+                        pieceStart = buf.count
+                    }
+                    buf.append(contentsOf: rep)
+                    k += b == 0x20 ? 1 : repCount
+                } else {
+                    buf.append(b)
+                    k += 1
+                }
+            }
+            if buf.count > pieceStart { bounds.append(buf.count) }
+        }
+        try buf.withUnsafeBufferPointer { b in
+            for i in 1..<bounds.count where bounds[i] > bounds[i - 1] {
+                try encodePiece(UnsafeBufferPointer(rebasing: b[bounds[i - 1]..<bounds[i]]), into: &out, scratch: &scratch)
             }
         }
-        if !piece.isEmpty { try piece.withUnsafeBufferPointer { try encodePiece($0, into: &out, scratch: &scratch) } }
     }
 
     @inline(__always)

@@ -26,6 +26,33 @@ _WORDS = ["the", "The", "THE", "hello", "world", "don't", "I'm", "we'll", "they'
           "unbelievable", "tokenization", "antidisestablishmentarianism"]
 
 
+# Extra pieces for SentencePiece-style vocabularies (random_text(..., extra=True)): runs of spaces and
+# tabs, NFKC-sensitive characters (full-width forms, ligatures, circled and parenthesized digits, squared
+# words, super/subscripts, Roman numerals, half-width kana), combining marks after them, characters no
+# SentencePiece vocabulary has (private use, rare scripts, unassigned) and the metaspace character.
+_SP_NFKC = (["\uFF21", "\uFF41", "\uFF10", "\uFF01", "\uFF08", "\uFF5E", "\uFF3F", "\uFB00", "\uFB01", "\uFB02", "\uFB03",
+             "\uFB04", "\uFB06", "\u2460", "\u2473", "\u2474", "\u2488", "\u24B6", "\u24D0", "\u3251", "\u32B1",
+             "\u3300", "\u337F", "\u33A1", "\u2122", "\u2126", "\u212B", "\u00B2", "\u2075", "\u2081", "\u2160",
+             "\u216B", "\u2170", "\uFF76", "\uFF9E", "\uFF8A\uFF9F", "\u00BD", "\u2153", "\u00A0", "\u2002",
+             "\u3000", "\u01C4", "\u0132", "\u1E9B\u0323", "\uFE35", "\U0001D400", "\U0001F100"]
+            + [chr(c) for c in range(0xFF01, 0xFF5F, 7)])
+_SP_OUTSIDE = ["\uE000", "\U000F0001", "\u0378", "\U0001E900", "\u16A0", "\u2D30", "\uA500", "\U00011000",
+               "\U0001F9FF", "\u4DC0", "\U00013000", "\u0F00", "\u1780"]
+
+
+def _sp_piece(rng):
+    r = rng.random()
+    if r < 0.3:
+        return "".join(rng.choice([" ", " ", "\t"]) for _ in range(rng.randint(1, 9)))
+    if r < 0.6:
+        return "".join(rng.choice(_SP_NFKC) for _ in range(rng.randint(1, 4)))
+    if r < 0.75:
+        return rng.choice(_SP_NFKC + ["a", "e", "o"]) + "".join(rng.choice(_COMBINING) for _ in range(rng.randint(1, 3)))
+    if r < 0.9:
+        return "".join(rng.choice(_SP_OUTSIDE) for _ in range(rng.randint(1, 3)))
+    return rng.choice(["\u2581", "\u2581\u2581", " \u2581", "``", "''", "\u2581x"])
+
+
 def _scalar(rng):
     lo, hi = rng.choice(_RANGES)
     return chr(rng.randint(lo, hi))
@@ -38,10 +65,14 @@ def _any_scalar(rng):
             return chr(c)
 
 
-def random_text(rng, specials=(), max_pieces=40):
-    """One random string built from pieces of the kinds listed in the module docstring."""
+def random_text(rng, specials=(), max_pieces=40, extra=False):
+    """One random string built from pieces of the kinds listed in the module docstring (and with
+    `extra`, a quarter of the pieces from the SentencePiece list above)."""
     parts = []
     for _ in range(rng.randint(0, max_pieces)):
+        if extra and rng.random() < 0.25:
+            parts.append(_sp_piece(rng))
+            continue
         r = rng.random()
         if r < 0.25:
             parts.append(rng.choice(_WORDS))
@@ -69,10 +100,10 @@ def random_text(rng, specials=(), max_pieces=40):
     return "".join(parts)
 
 
-def random_texts(seed, n, specials=()):
+def random_texts(seed, n, specials=(), extra=False):
     """n random strings from a fixed seed (same seed, same strings)."""
     rng = random.Random(seed)
-    return [random_text(rng, specials) for _ in range(n)]
+    return [random_text(rng, specials, extra=extra) for _ in range(n)]
 
 
 def random_pairs(seed, n, specials=()):

@@ -12,8 +12,10 @@ class TokenizersVocab:
     must all give the reference's output (gpt2 has three serializations of one tokenizer)."""
     kind = "tokenizers"
 
-    def __init__(self, name, files, byte_level=False, nfc=False, pad=("[PAD]", 0)):
+    def __init__(self, name, files, byte_level=False, nfc=False, pad=("[PAD]", 0), sp_text=False):
         self.name = name
+        # Random strings get the SentencePiece extras of randtext (space/tab runs, NFKC forms ...).
+        self.sp_text = sp_text
         self.files = files
         self.byte_level = byte_level
         self.nfc = nfc
@@ -29,6 +31,40 @@ class TokenizersVocab:
     def specials(self):
         """Added-token strings, for sprinkling into random text."""
         return sorted(t.content for t in self.tok.get_added_tokens_decoder().values())[:40]
+
+
+class ConvertedVocab(TokenizersVocab):
+    """A tokenizer.json that `transformers`' slow->fast converter makes from a SentencePiece .model file
+    (`slow_class` = "T5Tokenizer", "AlbertTokenizer"), written on first use into a cache folder under the
+    system temp dir (never into the repository)."""
+
+    def __init__(self, name, model_path, slow_class, pad):
+        super().__init__(name, None, pad=pad, sp_text=True)
+        self.model_path = model_path
+        self.slow_class = slow_class
+
+    @property
+    def files(self):
+        return [(self.name, self.converted_path())]
+
+    @files.setter
+    def files(self, value):
+        pass
+
+    def converted_path(self):
+        import os
+        import tempfile
+        from pathlib import Path
+        out = Path(tempfile.gettempdir()) / f"swifttok-oracle-converted-{os.getuid()}" / self.name / "tokenizer.json"
+        if not out.exists():
+            import transformers
+            from transformers.convert_slow_tokenizer import convert_slow_tokenizer
+            slow = getattr(transformers, self.slow_class)(vocab_file=str(self.model_path))
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = out.with_suffix(f".{os.getpid()}.tmp")
+            convert_slow_tokenizer(slow).save(str(tmp))
+            os.replace(tmp, out)
+        return out
 
 
 class TiktokenVocab:
@@ -80,6 +116,11 @@ def all_vocabs(built_gpt2_path=None):
         TokenizersVocab("mistral-7b-v0.1", [("mistral-7b-v0.1", VOCAB / "mistral-7b-v0.1" / "tokenizer.json")],
                         pad=("</s>", 2)),
         TokenizersVocab("mistral-v3", [("mistral-v3", VOCAB / "mistral-v3" / "tokenizer.json")], pad=("</s>", 2)),
+        TokenizersVocab("xlnet-base-cased", [("xlnet-base-cased", VOCAB / "xlnet-base-cased" / "tokenizer.json")],
+                        pad=("<pad>", 5), sp_text=True),
+        ConvertedVocab("t5 (converted)", VOCAB / "t5" / "spiece.model", "T5Tokenizer", pad=("<pad>", 0)),
+        ConvertedVocab("albert-base-v2 (converted)", VOCAB / "albert-base-v2" / "spiece.model", "AlbertTokenizer",
+                       pad=("<pad>", 0)),
         TiktokenVocab("r50k_base", "r50k_base", VOCAB / "r50k_base" / "r50k_base.tiktoken"),
         TiktokenVocab("p50k_base", "p50k_base", VOCAB / "p50k_base" / "p50k_base.tiktoken"),
         TiktokenVocab("cl100k_base", "cl100k_base", VOCAB / "cl100k_base" / "cl100k_base.tiktoken"),

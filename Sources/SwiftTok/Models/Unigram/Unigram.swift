@@ -75,7 +75,11 @@ extension Models {
                 guard case .array(let pair) = item, pair.count == 2, case .string(let piece) = pair[0] else {
                     throw TokenizerError(.invalidVocabulary, "expected a [piece, score] pair, found \(item.kindName)", at: at)
                 }
-                guard let score = pair[1].doubleValue else {
+                let score: Double
+                switch pair[1] {
+                case .int(let v): score = Double(v)
+                case .double(let v): score = SerdeFloat.read(v)  // as tokenizers reads it (see SerdeFloat)
+                default:
                     throw TokenizerError(.invalidVocabulary, "expected a number as the score, found \(pair[1].kindName)", at: at + "[1]")
                 }
                 entries.append((piece, score))
