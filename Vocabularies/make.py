@@ -23,7 +23,8 @@ VOCABULARIES = {
     "kjv-bpe-8k": ["train", "kjv.txt", "--vocab-size", "8000", "--threads", "0", "--quiet", "-o", "tokenizer.json"],
     "kjv-wordpiece-8k": ["train", "kjv.txt", "--preset", "bert", "--vocab-size", "8000", "--threads", "0", "--quiet",
                          "-o", "tokenizer.json"],
-    # kjv-unigram-8k: the slot for the Unigram one (--preset t5), once Trainers.UnigramTrainer is merged.
+    "kjv-unigram-8k": ["train", "kjv.txt", "--preset", "t5", "--vocab-size", "8000", "--threads", "0", "--quiet",
+                       "-o", "tokenizer.json"],
 }
 
 
