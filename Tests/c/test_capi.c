@@ -1912,7 +1912,7 @@ static const char *g_cli; /* swifttok-cli binary, NULL = parity part skipped */
 /* A small deterministic corpus: words with repeats, punctuation, digits, non-ASCII letters. */
 static char *make_corpus(size_t *out_len) {
     static const char *const words[] = {"the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog",
-                                        "caf\xc3\xa9", "na\xc3\xafve", "\xe6\x97\xa5\xe6\x9c\xac", "Stra\xc3\x9f" "e",
+                                        "caf\xc3\xa9", "na\xc3\xafve", "\xe6\x97\xa5\xe6\x9c\xac", "Stra\xc3\x9f\x65",
                                         "hello,", "world!", "42", "tokenizer", "tokenizers", "token", "ing", "un"};
     const size_t nwords = sizeof words / sizeof words[0];
     size_t cap = 16384, len = 0, line, w;
