@@ -6,8 +6,7 @@
  *
  * Sections: misuse, risky, parity, train, concurrency (default: all). "train" compares the C
  * training functions with `SWIFTTOK_CLI train` run on the same corpus (its parity part is skipped
- * without --cli). "parity" and the real-vocabulary
- * part of "concurrency" need the shared folder (DIR/vocab/...) and the expected-ids file written by
+ * without --cli). "parity" and the real-vocabulary part of "concurrency" need the shared folder (DIR/vocab/...) and the expected-ids file written by
  * Tests/c/make_expected.py from the reference libraries; without them they are skipped (reported,
  * never counted as passed). "risky" runs each case in a forked child so a crash in the library is
  * reported as a failure instead of ending the run.
