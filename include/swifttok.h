@@ -36,11 +36,11 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define SWIFTTOK_VERSION_MAJOR 0
-#define SWIFTTOK_VERSION_MINOR 2
+#define SWIFTTOK_VERSION_MINOR 3
 #define SWIFTTOK_VERSION_PATCH 0
 /** MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define SWIFTTOK_VERSION_NUMBER (SWIFTTOK_VERSION_MAJOR * 10000 + SWIFTTOK_VERSION_MINOR * 100 + SWIFTTOK_VERSION_PATCH)
-#define SWIFTTOK_VERSION_STRING "0.2.0"
+#define SWIFTTOK_VERSION_STRING "0.3.0"
 
 /** The version of the loaded library, as SWIFTTOK_VERSION_NUMBER (compare with the header's). */
 unsigned swifttok_version_number(void);
@@ -52,9 +52,11 @@ unsigned swifttok_version_number(void);
  *        tokenizer's padding across the batch (pad to the longest) and swifttok_batch_attention_mask;
  *        swifttok_encode_batch_flat (one buffer of texts); swifttok_decode_stream_new_with_ids
  *        (prefilled stream) and swifttok_decode_stream_step_ids (several ids in one step).
+ * 0.3.0  training: swifttok_train (files), swifttok_train_from_texts (memory), with the options of
+ *        `swifttok train` as JSON; swifttok_tokenizer_to_json and swifttok_tokenizer_save.
  */
 
-/** The version of the loaded library as a static string, e.g. "0.2.0". */
+/** The version of the loaded library as a static string, e.g. "0.3.0". */
 const char *swifttok_version_string(void);
 
 /* ---------------------------------------------------------------------------------------------
@@ -388,6 +390,77 @@ swifttok_status swifttok_decode_stream_step(swifttok_decode_stream *stream, uint
  */
 swifttok_status swifttok_decode_stream_step_ids(swifttok_decode_stream *stream, const uint32_t *ids, size_t count,
                                                 char *buffer, size_t capacity, size_t *out_length);
+
+/* ---------------------------------------------------------------------------------------------
+ * Training (since 0.3)
+ * ------------------------------------------------------------------------------------------- */
+
+/*
+ * Options: a UTF-8 JSON object (options_json, options_length bytes; NULL with length 0, or "{}",
+ * for all defaults) with the options of the `swifttok train` command, named with '_' for '-':
+ *   "model"                      "bpe" | "wordpiece" | "wordlevel" | "unigram"  (default: the preset's)
+ *   "preset"                     "gpt2" | "bert" | "t5"  (default: as the model implies:
+ *                                wordpiece -> bert, unigram -> t5, else gpt2)
+ *   "vocab_size"                 integer, special tokens included (default 32000)
+ *   "special_tokens"             array of strings (default: the preset's; [] for none)
+ *   "min_frequency"              integer >= 0 (default 0)
+ *   "limit_alphabet"             integer >= 1
+ *   "initial_alphabet"           string: each character is an initial symbol (default: the preset's)
+ *   "continuing_subword_prefix"  string (WordPiece default "##")
+ *   "end_of_word_suffix"         string
+ *   "max_token_length"           integer >= 1
+ *   "unk_token"                  string (WordPiece, WordLevel, Unigram; default: the preset's)
+ *   "threads"                    integer >= 0 (0 = all cores)
+ *   "documents"                  true | false: each whole file is one sequence (default: each line,
+ *                                with its line ending); swifttok_train only
+ * A key may be null (= its default). Unknown keys, wrong types, unknown model or preset names,
+ * malformed JSON: SWIFTTOK_ERROR_INVALID_ARGUMENT (invalid UTF-8: SWIFTTOK_ERROR_INVALID_UTF8).
+ * Training goes through the same code as `swifttok train`: the same corpus and options give the
+ * same tokenizer.json bytes (swifttok_tokenizer_to_json) as the command writes.
+ * An empty corpus (no words), or a vocab_size below the special tokens plus one token (BPE,
+ * WordPiece: plus the alphabet) gives SWIFTTOK_ERROR_INVALID_ARGUMENT with the reason.
+ * Thread safety: the training calls share no state; any number may run at the same time (each
+ * uses "threads" threads of its own, no global pool). They block until training ends.
+ */
+
+/**
+ * Trains a tokenizer on `count` files. paths[i] is a UTF-8 path of path_lengths[i] bytes (no NUL
+ * needed; it may not contain one), or, when path_lengths is NULL, a NUL-terminated string. A path
+ * may be a file, a directory (its regular files, recursively, sorted) or a glob pattern, as for
+ * `swifttok train` ("-" is standard input). Lines that are not valid UTF-8 are skipped (as the command does); a corpus
+ * with no valid line is SWIFTTOK_ERROR_INVALID_UTF8; a missing file SWIFTTOK_ERROR_IO.
+ * On success `*out` owns a new tokenizer (free with swifttok_tokenizer_free); on failure it is NULL.
+ */
+swifttok_status swifttok_train(const char *const *paths, const size_t *path_lengths, size_t count,
+                               const char *options_json, size_t options_length, swifttok_tokenizer **out);
+
+/**
+ * Trains a tokenizer on `count` texts in memory (texts[i] with lengths[i] bytes, copied; each text
+ * is one sequence, as tokenizers' train_from_iterator). Every text must be valid UTF-8
+ * (SWIFTTOK_ERROR_INVALID_UTF8 names the first that is not); texts[i] may be NULL when lengths[i]
+ * is 0. "documents" has no effect here. Ownership and threads as swifttok_train.
+ */
+swifttok_status swifttok_train_from_texts(const char *const *texts, const size_t *lengths, size_t count,
+                                          const char *options_json, size_t options_length,
+                                          swifttok_tokenizer **out);
+
+/**
+ * The tokenizer.json document of `tokenizer` (as `swifttok train` and `swifttok save` write it:
+ * UTF-8, indented, not NUL-terminated) copied to `buffer`; `*out_length` receives its length.
+ * Size query: with a too-small buffer (or buffer NULL and capacity 0) returns
+ * SWIFTTOK_ERROR_BUFFER_TOO_SMALL and writes the needed length. The document is built on each call
+ * (cost grows with the vocabulary). A tokenizer loaded from a SentencePiece .model has no
+ * tokenizer.json: SWIFTTOK_ERROR_UNSUPPORTED. Thread-safe (the tokenizer is immutable).
+ */
+swifttok_status swifttok_tokenizer_to_json(const swifttok_tokenizer *tokenizer, char *buffer, size_t capacity,
+                                           size_t *out_length);
+
+/**
+ * Writes the tokenizer.json document of `tokenizer` (the bytes of swifttok_tokenizer_to_json) to
+ * `path` (NUL-terminated), replacing the file. I/O errors: SWIFTTOK_ERROR_IO. Thread-safe as
+ * swifttok_tokenizer_to_json (concurrent saves to one path are the caller's problem).
+ */
+swifttok_status swifttok_tokenizer_save(const swifttok_tokenizer *tokenizer, const char *path);
 
 #ifdef __cplusplus
 }

@@ -56,6 +56,11 @@ if ! run swift build "${CONF_ARGS[@]}" --product swifttok; then
 fi
 LIBDIR="$(swift build "${CONF_ARGS[@]}" --show-bin-path)"
 [[ -f $LIBDIR/libswifttok.so ]] || { say "no $LIBDIR/libswifttok.so"; exit 1; }
+# The train section compares swifttok_train with `swifttok-cli train` of the same build.
+CLI_BIN="$LIBDIR/swifttok-cli"
+[[ -x $CLI_BIN ]] || run swift build "${CONF_ARGS[@]}" --product swifttok-cli || say "building swifttok-cli failed"
+CLI_ARGS=()
+[[ -x $CLI_BIN ]] && CLI_ARGS=(--cli "$CLI_BIN")
 record build passed $((SECONDS - t0))
 
 # --- test data ----------------------------------------------------------------------------------
@@ -83,12 +88,12 @@ step() {  # name, command... (compile and run; the result is the command's)
 
 suite_gcc() {
     run "$CC_GCC" "${CFLAGS[@]}" -O1 "$SRC" "${LINK[@]}" -o "$OUT/test_capi_gcc" || return 1
-    run "$OUT/test_capi_gcc" "${DATA_ARGS[@]}"
+    run "$OUT/test_capi_gcc" "${DATA_ARGS[@]}" "${CLI_ARGS[@]}"
 }
 
 suite_clang() {
     run "$CLANG" "${CLANG_LD[@]}" "${CFLAGS[@]}" -O1 "$SRC" "${LINK[@]}" -o "$OUT/test_capi_clang" || return 1
-    run "$OUT/test_capi_clang" "${DATA_ARGS[@]}"
+    run "$OUT/test_capi_clang" "${DATA_ARGS[@]}" "${CLI_ARGS[@]}"
 }
 
 suite_asan() {
@@ -96,7 +101,7 @@ suite_asan() {
         -fno-sanitize-recover=all "$SRC" "${LINK[@]}" -o "$OUT/test_capi_asan" || return 1
     ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:${ASAN_OPTIONS:-}" \
         UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}" \
-        run "$OUT/test_capi_asan" "${DATA_ARGS[@]}"
+        run "$OUT/test_capi_asan" "${DATA_ARGS[@]}" "${CLI_ARGS[@]}"
 }
 
 suite_valgrind() {
@@ -105,7 +110,7 @@ suite_valgrind() {
     # gpt2 (byte-level BPE) and bert (WordPiece) on the first texts: loading a vocabulary under
     # valgrind costs ~20-40 s with the debug library.
     run valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
-        --track-origins=no -q "$OUT/test_capi_gcc" "${DATA_ARGS[@]}" --limit "${VALGRIND_LIMIT:-20}" \
+        --track-origins=no -q "$OUT/test_capi_gcc" "${DATA_ARGS[@]}" "${CLI_ARGS[@]}" --limit "${VALGRIND_LIMIT:-20}" \
         --only gpt2,bert --rounds 1
 }
 

@@ -63,18 +63,15 @@ struct CorpusOptions: ParsableArguments {
     }
 
     func count(with counter: WordCounter) throws -> WordCounts {
-        guard !files.isEmpty else { throw CLIError("no input: give text files, directories, globs or - for standard input") }
-        let input: TrainerInput
-        do { input = try TrainerInput(files, unit: documents ? .documents : .lines) } catch { throw CLIError("\(error)") }
+        var options = TrainingOptions()
+        options.documents = documents
+        options.threads = threads
         let bar = ProgressReporter(enabled: !quiet)
         let counts: WordCounts
         do {
-            counts = try counter.count(input, threads: threads) { bar.report($0) }
-        } catch { throw CLIError("\(error)") }
+            counts = try options.count(paths: files, counter: counter) { bar.report($0) }
+        } catch { bar.finish(); throw CLIError("\(error)") }
         bar.finish()
-        if counts.skippedSequences > 0 && counts.skippedSequences >= counts.sequences {
-            throw CLIError("the input is not UTF-8 text: \(counts.skippedSequences) of \(counts.skippedSequences + counts.sequences) \(documents ? "files" : "lines") are not valid UTF-8 (a binary file?)")
-        }
         if counts.skippedSequences > 0 {
             Output.error("warning: skipped \(counts.skippedSequences) sequences that are not valid UTF-8")
         }

@@ -31,13 +31,40 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write the tokenizer.json.") var output: String = "tokenizer.json"
     @Option(help: .hidden) var symbolOrder: String?
 
+    /// The options as the library's `TrainingOptions` (the mapping the C ABI's swifttok_train shares).
+    func trainingOptions() throws -> TrainingOptions {
+        var o = TrainingOptions()
+        o.cliSpelling = true
+        o.model = model
+        o.preset = corpus.preset
+        o.vocabSize = vocabSize
+        o.specialTokens = specialTokens.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) }
+        o.minFrequency = minFrequency
+        o.limitAlphabet = limitAlphabet
+        o.initialAlphabet = initialAlphabet
+        o.continuingSubwordPrefix = continuingSubwordPrefix
+        o.endOfWordSuffix = endOfWordSuffix
+        o.maxTokenLength = maxTokenLength
+        o.unkToken = unkToken
+        o.threads = corpus.threads
+        o.documents = corpus.documents
+        if let symbolOrder {
+            do {
+                let bytes = try FileIO.read(symbolOrder)
+                o.symbolOrder = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            } catch { throw CLIError("\(error)") }
+        }
+        return o
+    }
+
     func run() throws {
         let clock = Stopwatch()
-        let modelName = model ?? (corpus.preset.flatMap { TrainerPreset(rawValue: $0)?.defaultModel } ?? "bpe")
-        guard ["bpe", "wordpiece", "wordlevel", "unigram"].contains(modelName) else {
-            throw CLIError("unknown model '\(modelName)' (expected bpe, wordpiece, wordlevel or unigram)")
-        }
-        let preset = try corpus.resolvedPreset(model: modelName)
+        let options = try trainingOptions()
+        let modelName: String, preset: TrainerPreset
+        do {
+            modelName = try options.resolvedModel()
+            preset = try options.resolvedPreset()
+        } catch { throw CLIError("\(error)") }
         var counts: WordCounts
         if !fromCounts.isEmpty {
             guard corpus.files.isEmpty else { throw CLIError("give either corpus files or --from-counts, not both") }
@@ -49,21 +76,13 @@ struct TrainCommand: ParsableCommand {
             counts = try corpus.count(with: try corpus.counter(model: modelName))
         }
         let countSeconds = clock.seconds
-        guard counts.count > 0, counts.words.contains(where: { !$0.isEmpty }) else {
-            throw CLIError("the corpus is empty: no words to train on" + (counts.skippedSequences > 0 ? " (\(counts.skippedSequences) sequences skipped as invalid UTF-8)" : ""))
-        }
-        let specials = specialTokens.map { $0.split(separator: ",", omittingEmptySubsequences: true).map(String.init) } ?? preset.defaultSpecialTokens
-        let trainer = try makeTrainer(modelName, preset: preset, specials: specials, counts: counts)
         let bar = ProgressReporter(enabled: !corpus.quiet)
-        let trained: TrainedModel
-        do { trained = try trainer.train(counts) { bar.report($0) } } catch { throw CLIError("\(error)") }
-        bar.finish()
         let tokenizer: Tokenizer
         do {
-            tokenizer = try Tokenizer.assemble(model: trained.json, preset: preset, pipeline: counts.pipeline,
-                                               specialTokens: trained.specialTokens)
+            tokenizer = try options.train(counts: counts) { bar.report($0) }
+            bar.finish()
             try tokenizer.save(to: output)
-        } catch { throw CLIError("\(error)") }
+        } catch { bar.finish(); throw CLIError("\(error)") }
         let seconds = clock.seconds
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -79,62 +98,5 @@ struct TrainCommand: ParsableCommand {
     func fmt(_ x: Double) -> String {
         let r = (x * 100).rounded() / 100
         return String(r)
-    }
-
-    func makeTrainer(_ name: String, preset: TrainerPreset, specials: [String], counts: WordCounts) throws -> ModelTrainer {
-        var alphabet = preset.initialAlphabet
-        if let initialAlphabet { alphabet = Array(initialAlphabet.unicodeScalars) }
-        var order: [String] = []
-        if let symbolOrder {
-            do {
-                let bytes = try FileIO.read(symbolOrder)
-                order = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-            } catch { throw CLIError("\(error)") }
-        }
-        for (name, value) in [("--limit-alphabet", limitAlphabet), ("--max-token-length", maxTokenLength)] {
-            if let value, value < 1 { throw CLIError("\(name) must be at least 1 (found \(value))") }
-        }
-        let minimum = specials.count + 1
-        guard vocabSize >= minimum else {
-            throw CLIError("--vocab-size \(vocabSize) is smaller than the special tokens (\(specials.count)) plus one token")
-        }
-        if name == "bpe" || name == "wordpiece" {
-            var scalars = Set(alphabet.map(\.value))
-            for w in counts.words { for s in String(decoding: w, as: UTF8.self).unicodeScalars { scalars.insert(s.value) } }
-            let size = Swift.min(limitAlphabet ?? Int.max, scalars.count)
-            guard vocabSize >= specials.count + size else {
-                throw CLIError("--vocab-size \(vocabSize) is smaller than the alphabet (\(size) characters) plus the special tokens (\(specials.count))" + (limitAlphabet == nil && preset != .gpt2 ? "; --limit-alphabet can cut the alphabet" : ""))
-            }
-        }
-        switch name {
-        case "bpe":
-            var t = Trainers.BpeTrainer(vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specials,
-                                        limitAlphabet: limitAlphabet, initialAlphabet: alphabet,
-                                        continuingSubwordPrefix: continuingSubwordPrefix, endOfWordSuffix: endOfWordSuffix,
-                                        maxTokenLength: maxTokenLength, symbolOrder: order)
-            t.threads = corpus.threads
-            return t
-        case "wordpiece":
-            var t = Trainers.WordPieceTrainer(vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specials,
-                                              limitAlphabet: limitAlphabet, initialAlphabet: alphabet,
-                                              continuingSubwordPrefix: continuingSubwordPrefix ?? "##",
-                                              endOfWordSuffix: endOfWordSuffix, unkToken: unkToken ?? preset.unkToken,
-                                              symbolOrder: order)
-            t.bpe.maxTokenLength = maxTokenLength
-            t.bpe.threads = corpus.threads
-            return t
-        case "wordlevel":
-            return Trainers.WordLevelTrainer(vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specials,
-                                             unkToken: unkToken ?? preset.unkToken)
-        default:
-            return try makeUnigramTrainer(preset: preset, specials: specials)
-        }
-    }
-
-    /// The Unigram trainer (Trainers/Unigram), a `ModelTrainer` whose model JSON is `"type": "Unigram"`;
-    /// the t5 preset supplies the pipeline (Nmt + NFKC + spaces, Metaspace) and the post-processor.
-    func makeUnigramTrainer(preset: TrainerPreset, specials: [String]) throws -> ModelTrainer {
-        Trainers.UnigramTrainer(vocabSize: vocabSize, specialTokens: specials, unkToken: unkToken ?? preset.unkToken,
-                                threads: corpus.threads)
     }
 }

@@ -1,10 +1,12 @@
 /*
  * test_capi.c: tests of swifttok's C ABI (include/swifttok.h) through libswifttok.so.
  *
- *   test_capi [--shared DIR] [--expected FILE] [--rounds N] [--limit TEXTS] [--only gpt2,bert,cl100k] [section ...]
+ *   test_capi [--shared DIR] [--expected FILE] [--rounds N] [--limit TEXTS] [--only gpt2,bert,cl100k]
+ *             [--cli SWIFTTOK_CLI] [section ...]
  *
- * Sections: misuse, risky, parity, concurrency (default: all). "parity" and the real-vocabulary
- * part of "concurrency" need the shared folder (DIR/vocab/...) and the expected-ids file written by
+ * Sections: misuse, risky, parity, train, concurrency (default: all). "train" compares the C
+ * training functions with `SWIFTTOK_CLI train` run on the same corpus (its parity part is skipped
+ * without --cli). "parity" and the real-vocabulary part of "concurrency" need the shared folder (DIR/vocab/...) and the expected-ids file written by
  * Tests/c/make_expected.py from the reference libraries; without them they are skipped (reported,
  * never counted as passed). "risky" runs each case in a forked child so a crash in the library is
  * reported as a failure instead of ending the run.
@@ -1898,6 +1900,414 @@ static void run_concurrency(const char *label, swifttok_tokenizer *t, const char
     free(w.declen);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Training (ABI 0.3): parity with `swifttok train` (the CLI, run at test time on the same corpus
+ * and options; --cli PATH) and misuse. The CLI is the truth here because it is the command the
+ * oracle tests hold byte-exact against tokenizers' trainers (Tests/oracle/test_train.py).
+ * ------------------------------------------------------------------------------------------- */
+
+static const char *g_cli; /* swifttok-cli binary, NULL = parity part skipped */
+
+/* A small deterministic corpus: words with repeats, punctuation, digits, non-ASCII letters. */
+static char *make_corpus(size_t *out_len) {
+    static const char *const words[] = {"the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog",
+                                        "caf\xc3\xa9", "na\xc3\xafve", "\xe6\x97\xa5\xe6\x9c\xac", "Stra\xc3\x9f\x65",
+                                        "hello,", "world!", "42", "tokenizer", "tokenizers", "token", "ing", "un"};
+    const size_t nwords = sizeof words / sizeof words[0];
+    size_t cap = 16384, len = 0, line, w;
+    char *buf = (char *)xmalloc(cap);
+    unsigned state = 12345u;
+    for (line = 0; line < 80; line++) {
+        size_t n = 3 + line % 9;
+        for (w = 0; w < n; w++) {
+            const char *word;
+            size_t wl;
+            state = state * 1103515245u + 12345u;
+            word = words[(state >> 16) % nwords];
+            wl = strlen(word);
+            if (len + wl + 3 >= cap) break;
+            if (w > 0) buf[len++] = (line % 7 == 3 && w == 2) ? '\t' : ' ';
+            memcpy(buf + len, word, wl);
+            len += wl;
+        }
+        buf[len++] = '\n';
+    }
+    *out_len = len;
+    return buf;
+}
+
+/* Runs argv (argv[0] = program path) in a child; returns its exit status, -1 when it did not run. */
+static int run_program(char *const argv[]) {
+    int status = 0;
+    pid_t pid;
+    fflush(stdout);
+    pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    if (waitpid(pid, &status, 0) < 0) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The JSON bytes of a tokenizer through swifttok_tokenizer_to_json (size query, then fill). */
+static char *tokenizer_json(const swifttok_tokenizer *t, size_t *out_len) {
+    size_t need = 0, got = 0;
+    char *buf;
+    if (swifttok_tokenizer_to_json(t, NULL, 0, &need) != SWIFTTOK_ERROR_BUFFER_TOO_SMALL || need == 0) return NULL;
+    buf = (char *)xmalloc(need);
+    if (swifttok_tokenizer_to_json(t, buf, need, &got) != SWIFTTOK_OK || got != need) {
+        free(buf);
+        return NULL;
+    }
+    *out_len = got;
+    return buf;
+}
+
+struct train_case {
+    const char *name;
+    const char *options_json;
+    const char *cli_args[24]; /* NULL-terminated */
+};
+
+static const struct train_case train_cases[] = {
+    {"bpe gpt2", "{\"vocab_size\": 300}", {"--vocab-size", "300", NULL}},
+    {"wordpiece bert", "{\"model\": \"wordpiece\", \"vocab_size\": 150, \"min_frequency\": 2}",
+     {"--model", "wordpiece", "--vocab-size", "150", "--min-frequency", "2", NULL}},
+    {"bpe bert, suffix/prefix/limits",
+     "{\"preset\": \"bert\", \"model\": \"bpe\", \"vocab_size\": 120, \"special_tokens\": [\"[UNK]\", \"[PAD]\"], "
+     "\"end_of_word_suffix\": \"</w>\", \"continuing_subword_prefix\": \"##\", \"max_token_length\": 5, "
+     "\"limit_alphabet\": 30, \"unk_token\": \"[UNK]\", \"threads\": 1}",
+     {"--preset", "bert", "--model", "bpe", "--vocab-size", "120", "--special-tokens", "[UNK],[PAD]",
+      "--end-of-word-suffix", "</w>", "--continuing-subword-prefix", "##", "--max-token-length", "5",
+      "--limit-alphabet", "30", "--unk-token", "[UNK]", "--threads", "1", NULL}},
+    {"wordlevel", "{\"model\": \"wordlevel\", \"preset\": \"bert\", \"vocab_size\": 40, \"special_tokens\": []}",
+     {"--model", "wordlevel", "--preset", "bert", "--vocab-size", "40", "--special-tokens", "", NULL}},
+    {"unigram t5", "{\"model\": \"unigram\", \"vocab_size\": 60}", {"--model", "unigram", "--vocab-size", "60", NULL}},
+    {"bpe documents, initial alphabet",
+     "{\"documents\": true, \"vocab_size\": 280, \"initial_alphabet\": \"xyz\", \"preset\": \"gpt2\", \"special_tokens\": [\"<s>\", \"</s>\"]}",
+     {"--documents", "--vocab-size", "280", "--initial-alphabet", "xyz", "--special-tokens", "<s>,</s>", NULL}},
+};
+
+#define N_TRAIN_CASES (sizeof train_cases / sizeof train_cases[0])
+
+/* Splits buf into lines (each with its '\n'), as the CLI reads a file in lines mode. */
+static size_t split_lines(const char *buf, size_t len, const char **texts, size_t *lengths, size_t cap) {
+    size_t n = 0, start = 0, i;
+    for (i = 0; i < len && n < cap; i++) {
+        if (buf[i] == '\n') {
+            texts[n] = buf + start;
+            lengths[n] = i + 1 - start;
+            n++;
+            start = i + 1;
+        }
+    }
+    return n;
+}
+
+static void train_parity_case(const struct train_case *c, const char *corpus_path, const char *corpus, size_t corpus_len) {
+    char out_path[256], save_path[256];
+    char *argv[40];
+    char *cli_json = NULL, *c_json = NULL, *saved = NULL;
+    size_t cli_len = 0, c_len = 0, saved_len = 0, argc = 0, i;
+    const char *paths[1];
+    size_t path_lengths[1];
+    swifttok_tokenizer *t = NULL, *back = NULL;
+    int rc;
+
+    if (write_temp("", 0, out_path, sizeof out_path) != 0 || write_temp("", 0, save_path, sizeof save_path) != 0) {
+        CHECK(!"temporary files");
+        return;
+    }
+    argv[argc++] = (char *)g_cli;
+    argv[argc++] = (char *)"train";
+    argv[argc++] = (char *)"--quiet";
+    for (i = 0; c->cli_args[i] != NULL; i++) argv[argc++] = (char *)c->cli_args[i];
+    argv[argc++] = (char *)"-o";
+    argv[argc++] = out_path;
+    argv[argc++] = (char *)corpus_path;
+    argv[argc] = NULL;
+    rc = run_program(argv);
+    if (rc != 0) {
+        printf("FAIL train parity %s: %s train exited with %d\n", c->name, g_cli, rc);
+        g_failed++;
+        goto done;
+    }
+    cli_json = read_file(out_path, &cli_len);
+    CHECK(cli_json != NULL && cli_len > 0);
+
+    paths[0] = corpus_path;
+    path_lengths[0] = strlen(corpus_path);
+    EXPECT_STATUS(swifttok_train(paths, path_lengths, 1, c->options_json, strlen(c->options_json), &t), SWIFTTOK_OK);
+    if (t == NULL) goto done;
+    c_json = tokenizer_json(t, &c_len);
+    CHECK(c_json != NULL);
+    if (c_json != NULL && cli_json != NULL) {
+        int same = bytes_equal(c_json, c_len, cli_json, cli_len);
+        if (!same) printf("    %s: swifttok_train gave %lu bytes, swifttok train %lu\n", c->name, (unsigned long)c_len,
+                          (unsigned long)cli_len);
+        CHECK(same);
+    }
+    /* save writes the same bytes; they load back as a tokenizer of the same size */
+    EXPECT_STATUS(swifttok_tokenizer_save(t, save_path), SWIFTTOK_OK);
+    saved = read_file(save_path, &saved_len);
+    CHECK(saved != NULL && c_json != NULL && bytes_equal(saved, saved_len, c_json, c_len));
+    if (c_json != NULL) {
+        EXPECT_STATUS(swifttok_tokenizer_from_bytes((const uint8_t *)c_json, c_len, &back), SWIFTTOK_OK);
+        CHECK(back != NULL && swifttok_vocab_size(back) == swifttok_vocab_size(t));
+    }
+    /* lines mode: the same corpus as in-memory texts (each line with its '\n') */
+    if (strstr(c->options_json, "\"documents\": true") == NULL && cli_json != NULL) {
+        const char *texts[128];
+        size_t lengths[128], n = split_lines(corpus, corpus_len, texts, lengths, 128);
+        swifttok_tokenizer *m = NULL;
+        char *m_json;
+        size_t m_len = 0;
+        EXPECT_STATUS(swifttok_train_from_texts(texts, lengths, n, c->options_json, strlen(c->options_json), &m), SWIFTTOK_OK);
+        m_json = m ? tokenizer_json(m, &m_len) : NULL;
+        CHECK(m_json != NULL && bytes_equal(m_json, m_len, cli_json, cli_len));
+        free(m_json);
+        swifttok_tokenizer_free(m);
+    }
+    /* path_lengths NULL: NUL-terminated paths */
+    if (c == &train_cases[0]) {
+        swifttok_tokenizer *z = NULL;
+        char *z_json;
+        size_t z_len = 0;
+        EXPECT_STATUS(swifttok_train(paths, NULL, 1, c->options_json, strlen(c->options_json), &z), SWIFTTOK_OK);
+        z_json = z ? tokenizer_json(z, &z_len) : NULL;
+        CHECK(z_json != NULL && cli_json != NULL && bytes_equal(z_json, z_len, cli_json, cli_len));
+        free(z_json);
+        swifttok_tokenizer_free(z);
+    }
+done:
+    free(cli_json);
+    free(c_json);
+    free(saved);
+    swifttok_tokenizer_free(t);
+    swifttok_tokenizer_free(back);
+    remove(out_path);
+    remove(save_path);
+}
+
+/* The last error mentions `part` (a clear message, not just a status). */
+static void last_error_has_at(const char *part, const char *file, int line) {
+    const char *m = swifttok_last_error();
+    int ok = m != NULL && strstr(m, part) != NULL;
+    if (!ok) printf("    last error \"%s\" does not mention \"%s\"\n", m ? m : "(NULL)", part);
+    check_at(ok, file, line, part);
+}
+#define LAST_ERROR_HAS(part) last_error_has_at((part), __FILE__, __LINE__)
+
+static void test_train_misuse(const char *corpus_path) {
+    swifttok_tokenizer *t = (swifttok_tokenizer *)&t; /* non-NULL: failures must set NULL */
+    const char *paths[1];
+    size_t lengths[1];
+    const char *texts[2] = {"hello world\n", "x\xff\n"};
+    size_t tlens[2] = {12, 3};
+    const char *opts = "{\"vocab_size\": 300}";
+    char empty_path[256], binary_path[256], bad_path[8];
+    char json[64];
+    size_t need = 0;
+    unsigned char binary[1024];
+    size_t i;
+    swifttok_tokenizer *tiny;
+
+    paths[0] = corpus_path;
+    lengths[0] = strlen(corpus_path);
+    /* NULL pointers and counts */
+    EXPECT_STATUS(swifttok_train(paths, lengths, 1, opts, strlen(opts), NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_train(NULL, lengths, 1, opts, strlen(opts), &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(t == NULL);
+    {
+        const char *null_path[1] = {NULL};
+        EXPECT_STATUS(swifttok_train(null_path, NULL, 1, opts, strlen(opts), &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    }
+    EXPECT_STATUS(swifttok_train(paths, lengths, 0, opts, strlen(opts), &t), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    LAST_ERROR_HAS("no input");
+    EXPECT_STATUS(swifttok_train(paths, lengths, (size_t)-1, opts, strlen(opts), &t), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    /* wrong lengths, NUL inside, invalid UTF-8, missing file */
+    lengths[0] = 0;
+    EXPECT_STATUS(swifttok_train(paths, lengths, 1, opts, strlen(opts), &t), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    lengths[0] = strlen(corpus_path) + 1;
+    EXPECT_STATUS(swifttok_train(paths, lengths, 1, opts, strlen(opts), &t), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    LAST_ERROR_HAS("NUL");
+    lengths[0] = (size_t)-1;
+    EXPECT_STATUS(swifttok_train(paths, lengths, 1, opts, strlen(opts), &t), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    memcpy(bad_path, "/tmp/\xff", 7);
+    paths[0] = bad_path;
+    lengths[0] = 6;
+    EXPECT_STATUS(swifttok_train(paths, lengths, 1, opts, strlen(opts), &t), SWIFTTOK_ERROR_INVALID_UTF8);
+    paths[0] = "/nonexistent/swifttok-corpus.txt";
+    lengths[0] = strlen(paths[0]);
+    EXPECT_STATUS(swifttok_train(paths, lengths, 1, opts, strlen(opts), &t), SWIFTTOK_ERROR_IO);
+    CHECK(t == NULL);
+    paths[0] = corpus_path;
+    lengths[0] = strlen(corpus_path);
+    /* options: NULL with a length, invalid UTF-8, malformed, not an object, unknown names and values */
+    EXPECT_STATUS(swifttok_train(paths, lengths, 1, NULL, 5, &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_train(paths, lengths, 1, "{\"model\": \"\xff\"}", 13, &t), SWIFTTOK_ERROR_INVALID_UTF8);
+    {
+        static const char *const bad_options[] = {
+            "{", "[]", "{\"vocab_size\": 300,}", "{\"vocab\": 300}", "{\"vocab_size\": \"300\"}", "{\"vocab_size\": -1}",
+            "{\"model\": \"bert\"}", "{\"preset\": \"llama\"}", "{\"special_tokens\": \"<s>\"}", "{\"special_tokens\": [1]}",
+            "{\"limit_alphabet\": 0}", "{\"max_token_length\": 0}", "{\"documents\": 1}", "{\"threads\": -2}",
+            "{\"vocab_size\": 1.5}"};
+        static const char *const mentions[] = {
+            "JSON", "object", "JSON", "unknown option 'vocab'", "vocab_size", "vocab_size", "unknown model",
+            "unknown preset", "special_tokens", "special_tokens", "limit_alphabet", "max_token_length", "documents",
+            "threads", "vocab_size"};
+        for (i = 0; i < sizeof bad_options / sizeof bad_options[0]; i++) {
+            t = (swifttok_tokenizer *)&t;
+            EXPECT_STATUS(swifttok_train(paths, lengths, 1, bad_options[i], strlen(bad_options[i]), &t),
+                          SWIFTTOK_ERROR_INVALID_ARGUMENT);
+            LAST_ERROR_HAS(mentions[i]);
+            CHECK(t == NULL);
+        }
+    }
+    /* vocabulary smaller than the alphabet (256 byte symbols) or the special tokens */
+    EXPECT_STATUS(swifttok_train(paths, lengths, 1, "{\"vocab_size\": 200}", 19, &t), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    LAST_ERROR_HAS("smaller than the alphabet");
+    {
+        const char *small = "{\"model\": \"wordlevel\", \"vocab_size\": 1}";
+        EXPECT_STATUS(swifttok_train(paths, lengths, 1, small, strlen(small), &t), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    }
+    LAST_ERROR_HAS("smaller than the special tokens");
+    /* empty corpus, binary corpus */
+    if (write_temp("", 0, empty_path, sizeof empty_path) == 0) {
+        paths[0] = empty_path;
+        lengths[0] = strlen(empty_path);
+        EXPECT_STATUS(swifttok_train(paths, lengths, 1, NULL, 0, &t), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+        LAST_ERROR_HAS("corpus is empty");
+        remove(empty_path);
+    }
+    for (i = 0; i < sizeof binary; i++) binary[i] = (unsigned char)(i * 7 + 128);
+    if (write_temp((const char *)binary, sizeof binary, binary_path, sizeof binary_path) == 0) {
+        paths[0] = binary_path;
+        lengths[0] = strlen(binary_path);
+        EXPECT_STATUS(swifttok_train(paths, lengths, 1, NULL, 0, &t), SWIFTTOK_ERROR_INVALID_UTF8);
+        remove(binary_path);
+    }
+    /* in-memory texts */
+    EXPECT_STATUS(swifttok_train_from_texts(texts, tlens, 1, opts, strlen(opts), NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_train_from_texts(NULL, tlens, 2, opts, strlen(opts), &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_train_from_texts(texts, NULL, 2, opts, strlen(opts), &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_train_from_texts(texts, tlens, 2, opts, strlen(opts), &t), SWIFTTOK_ERROR_INVALID_UTF8);
+    LAST_ERROR_HAS("texts[1]");
+    EXPECT_STATUS(swifttok_train_from_texts(NULL, NULL, 0, opts, strlen(opts), &t), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    LAST_ERROR_HAS("corpus is empty");
+    {
+        const char *blank[2] = {NULL, " \n"};
+        size_t blank_lens[2] = {0, 2};
+        EXPECT_STATUS(swifttok_train_from_texts(blank, blank_lens, 2, "{\"preset\": \"bert\"}", 18, &t),
+                      SWIFTTOK_ERROR_INVALID_ARGUMENT);
+        blank_lens[0] = 3;
+        EXPECT_STATUS(swifttok_train_from_texts(blank, blank_lens, 2, NULL, 0, &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        blank[0] = "abc";
+        blank_lens[0] = (size_t)-1;
+        EXPECT_STATUS(swifttok_train_from_texts(blank, blank_lens, 2, NULL, 0, &t), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    }
+    EXPECT_STATUS(swifttok_train_from_texts(texts, tlens, 1, "{", 1, &t), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(t == NULL);
+    /* to_json / save */
+    EXPECT_STATUS(swifttok_tokenizer_to_json(NULL, json, sizeof json, &need), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_tokenizer_save(NULL, "/tmp/x.json"), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    tiny = load_tiny();
+    if (tiny != NULL) {
+        char *doc;
+        size_t len = 0;
+        swifttok_tokenizer *back = NULL;
+        uint32_t id = 0;
+        EXPECT_STATUS(swifttok_tokenizer_to_json(tiny, json, sizeof json, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        EXPECT_STATUS(swifttok_tokenizer_to_json(tiny, json, 4, &need), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+        CHECK(need > 4);
+        EXPECT_STATUS(swifttok_tokenizer_to_json(tiny, NULL, 0, &need), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+        EXPECT_STATUS(swifttok_tokenizer_to_json(tiny, NULL, need, &len), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        doc = tokenizer_json(tiny, &len);
+        CHECK(doc != NULL && len == need);
+        if (doc != NULL) {
+            /* the document loads back to the same vocabulary (hello = 1 in tiny_json) */
+            EXPECT_STATUS(swifttok_tokenizer_from_bytes((const uint8_t *)doc, len, &back), SWIFTTOK_OK);
+            CHECK(back != NULL && swifttok_vocab_size(back) == swifttok_vocab_size(tiny));
+            EXPECT_STATUS(swifttok_token_to_id(back, "hello", 5, &id), SWIFTTOK_OK);
+            CHECK(id == 1);
+            swifttok_tokenizer_free(back);
+            free(doc);
+        }
+        EXPECT_STATUS(swifttok_tokenizer_save(tiny, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        EXPECT_STATUS(swifttok_tokenizer_save(tiny, "/nonexistent/swifttok/x.json"), SWIFTTOK_ERROR_IO);
+        EXPECT_STATUS(swifttok_tokenizer_save(tiny, "/tmp/\xff\xfe.json"), SWIFTTOK_ERROR_INVALID_UTF8);
+        swifttok_tokenizer_free(tiny);
+    }
+}
+
+static void section_train(void) {
+    size_t corpus_len = 0, i;
+    char *corpus = make_corpus(&corpus_len);
+    char corpus_path[256];
+    printf("== train (swifttok_train vs %s train)\n", g_cli ? g_cli : "(no --cli)");
+    if (write_temp(corpus, corpus_len, corpus_path, sizeof corpus_path) != 0) {
+        CHECK(!"temporary corpus file");
+        free(corpus);
+        return;
+    }
+    test_train_misuse(corpus_path);
+    if (g_cli == NULL) {
+        printf("SKIP train parity: no --cli swifttok-cli given (scripts/test-c.sh passes the build's)\n");
+        g_skipped++;
+    } else {
+        for (i = 0; i < N_TRAIN_CASES; i++) train_parity_case(&train_cases[i], corpus_path, corpus, corpus_len);
+    }
+    remove(corpus_path);
+    free(corpus);
+}
+
+/* Two threads train at once on the same texts: the same bytes as one call alone (no shared state). */
+struct train_job {
+    const char *const *texts;
+    const size_t *lengths;
+    size_t n;
+    char *json;
+    size_t len;
+};
+
+static void *train_thread(void *arg) {
+    struct train_job *job = (struct train_job *)arg;
+    swifttok_tokenizer *t = NULL;
+    static const char opts[] = "{\"model\": \"wordpiece\", \"vocab_size\": 120, \"threads\": 2}";
+    if (swifttok_train_from_texts(job->texts, job->lengths, job->n, opts, sizeof opts - 1, &t) == SWIFTTOK_OK) {
+        job->json = tokenizer_json(t, &job->len);
+    }
+    swifttok_tokenizer_free(t);
+    return NULL;
+}
+
+static void test_train_concurrent(void) {
+    size_t corpus_len = 0, n, k;
+    char *corpus = make_corpus(&corpus_len);
+    const char *texts[128];
+    size_t lengths[128];
+    struct train_job jobs[3];
+    pthread_t threads[2];
+    n = split_lines(corpus, corpus_len, texts, lengths, 128);
+    for (k = 0; k < 3; k++) {
+        jobs[k].texts = texts;
+        jobs[k].lengths = lengths;
+        jobs[k].n = n;
+        jobs[k].json = NULL;
+        jobs[k].len = 0;
+    }
+    train_thread(&jobs[2]);
+    for (k = 0; k < 2; k++) CHECK(pthread_create(&threads[k], NULL, train_thread, &jobs[k]) == 0);
+    for (k = 0; k < 2; k++) pthread_join(threads[k], NULL);
+    CHECK(jobs[2].json != NULL);
+    for (k = 0; k < 2; k++) CHECK(jobs[k].json != NULL && jobs[2].json != NULL &&
+                                  bytes_equal(jobs[k].json, jobs[k].len, jobs[2].json, jobs[2].len));
+    for (k = 0; k < 3; k++) free(jobs[k].json);
+    free(corpus);
+}
+
 static void section_concurrency(void) {
     static const char *const tiny_texts[] = {"Hello, World!", "hello world hello", "h\xc3\xa9llo, world!", "",
                                              "unknown words here", "world! world! world!"};
@@ -1916,6 +2326,7 @@ static void section_concurrency(void) {
         run_concurrency("tiny WordLevel", t, texts, lengths, ntiny);
         swifttok_tokenizer_free(t);
     }
+    test_train_concurrent();
     if (!have_parity_data("concurrency on gpt2 and cl100k")) {
         g_skipped++;
         return;
@@ -1966,12 +2377,14 @@ int main(int argc, char **argv) {
             if (g_limit < 1) g_limit = 1;
         } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
             g_only = argv[i + 1];
+        } else if (strcmp(argv[i], "--cli") == 0 && i + 1 < argc) {
+            g_cli = argv[i + 1];
         } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
             g_rounds = atoi(argv[i + 1]);
             if (g_rounds < 1) g_rounds = 1;
         } else {
             fprintf(stderr, "usage: %s [--shared DIR] [--expected FILE] [--rounds N] [--limit TEXTS] [--only gpt2,bert,cl100k]\n"
-                    "          [misuse|risky|parity|concurrency ...]\n",
+                    "          [--cli swifttok-cli] [misuse|risky|parity|train|concurrency ...]\n",
                     argv[0]);
             return 2;
         }
@@ -1980,6 +2393,7 @@ int main(int argc, char **argv) {
     if (wants(argc, argv, i, "misuse")) section_misuse();
     if (wants(argc, argv, i, "risky")) section_risky();
     if (wants(argc, argv, i, "parity")) section_parity();
+    if (wants(argc, argv, i, "train")) section_train();
     if (wants(argc, argv, i, "concurrency")) section_concurrency();
     free_expected();
     if (g_skipped) printf("%d section(s) skipped (see SKIP above)\n", g_skipped);
