@@ -11,12 +11,21 @@ struct DecodeCommand: ParsableCommand {
     @Argument(help: "Ids to decode.") var ids: [UInt32] = []
     @Flag(help: "Read JSON arrays of ids on stdin, write JSON strings.") var jsonl = false
     @Flag(help: "Keep special tokens in the text (skipped by default, like tokenizers).") var keepSpecialTokens = false
+    @Flag(help: "Decode as a stream (DecodeStream): feed the ids one at a time and write a JSON array of what each step returns (null: nothing yet).")
+    var stream = false
+
+    /// The JSON array of `DecodeStream` steps over `ids`.
+    func streamed(_ tokenizer: Tokenizer, _ ids: [UInt32]) throws -> JSON {
+        var s = DecodeStream(tokenizer: tokenizer, skipSpecialTokens: !keepSpecialTokens)
+        return .array(try ids.map { id in try s.step(id).map { JSON.string($0) } ?? .null })
+    }
 
     func run() throws {
         let tokenizer = try tokenizerOption.load()
         var out = Output()
         if !jsonl {
-            out.write(try tokenizer.decode(ids, skipSpecialTokens: !keepSpecialTokens))
+            out.write(stream ? try streamed(tokenizer, ids).serialized(pretty: false)
+                             : try tokenizer.decode(ids, skipSpecialTokens: !keepSpecialTokens))
             out.write("\n")
             out.flush()
             return
@@ -32,8 +41,12 @@ struct DecodeCommand: ParsableCommand {
                     }
                     return id
                 }
-                let text = try tokenizer.decode(ids, skipSpecialTokens: !keepSpecialTokens)
-                out.write(JSON.string(text).serialized(pretty: false))
+                if stream {
+                    out.write(try streamed(tokenizer, ids).serialized(pretty: false))
+                } else {
+                    let text = try tokenizer.decode(ids, skipSpecialTokens: !keepSpecialTokens)
+                    out.write(JSON.string(text).serialized(pretty: false))
+                }
             } catch {
                 out.write(JSON.object(JSONObject([("error", .string("line \(n + 1): \(error)"))])).serialized(pretty: false))
             }

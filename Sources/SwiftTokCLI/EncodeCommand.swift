@@ -33,6 +33,13 @@ struct EncodeCommand: ParsableCommand {
     @Option(help: "Padding id.") var padId: UInt32 = 0
     @Option(help: "Padding token.") var padToken: String = "[PAD]"
     @Option(help: "Padding type id.") var padTypeId: UInt32 = 0
+    @Option(help: "Print the K best segmentations of each text, one JSON line {\"nbest\": [{ids, tokens, offsets, score}]} (Unigram tokenizer.json or .model).")
+    var nbest: Int?
+    @Option(help: "Sample segmentations (subword regularization) with this alpha; for a BPE .model it is the merge dropout probability.")
+    var sampleAlpha: Double?
+    @Option(help: "With --sample-alpha: sample among the K best (-1: the whole lattice; 0 or 1: no sampling).") var sampleNbest: Int = -1
+    @Option(help: "With --sample-alpha: the seed of the generator (one stream over all texts and samples).") var seed: UInt64 = 0
+    @Option(help: "With --sample-alpha: samples per text, one JSON line each.") var samples: Int = 1
 
     func configured() throws -> Tokenizer {
         var tokenizer = try tokenizerOption.load()
@@ -70,7 +77,9 @@ struct EncodeCommand: ParsableCommand {
         default: throw ValidationError("--offsets takes 'char' or 'byte'")
         }
         var out = Output()
-        if jsonl {
+        if nbest != nil || sampleAlpha != nil {
+            try runRegularization(tokenizer, offsetType, &out)
+        } else if jsonl {
             try runLines(tokenizer, offsetType, &out)
         } else {
             let inputs: [[UInt8]] = texts.isEmpty ? [readStandardInput()] : texts.map { Array($0.utf8) }
@@ -133,6 +142,47 @@ struct EncodeCommand: ParsableCommand {
                 out.write(JSON.object(JSONObject([("error", .string(errors[i] ?? "invalid line"))])).serialized(pretty: false))
             }
             out.write("\n")
+        }
+    }
+
+    /// `--nbest` and `--sample-alpha`: texts from the arguments, or JSON strings on stdin with --jsonl.
+    func runRegularization(_ tokenizer: Tokenizer, _ offsetType: OffsetType, _ out: inout Output) throws {
+        if nbest != nil && sampleAlpha != nil { throw ValidationError("--nbest and --sample-alpha exclude each other") }
+        if pair != nil { throw ValidationError("--nbest and --sample-alpha take single texts (no --pair)") }
+        guard samples >= 0 else { throw ValidationError("--samples must not be negative") }
+        var texts: [String] = []
+        if jsonl {
+            for (n, line) in readLines().enumerated() {
+                guard let s = String(validating: line, as: UTF8.self), case .string(let t) = try JSON.parse(s) else {
+                    throw CLIError("line \(n + 1): expected a JSON string")
+                }
+                texts.append(t)
+            }
+        } else if self.texts.isEmpty {
+            guard let s = String(validating: readStandardInput(), as: UTF8.self) else { throw CLIError("input is not valid UTF-8") }
+            texts = [s]
+        } else {
+            texts = self.texts
+        }
+        var rng = SplitMix64(seed: seed)
+        for text in texts {
+            if let nbest {
+                let list = try tokenizer.nBestEncode(text, n: nbest, addSpecialTokens: !noSpecialTokens, offsets: offsetType)
+                let items: [JSON] = list.map { entry in
+                    guard case .object(var o) = entry.encoding.jsonObject() else { return .null }
+                    o["score"] = .double(entry.score)
+                    return .object(o)
+                }
+                out.write(JSON.object(JSONObject([("nbest", .array(items))])).serialized(pretty: false))
+                out.write("\n")
+                continue
+            }
+            for _ in 0..<samples {
+                let e = try tokenizer.sampleEncode(text, alpha: sampleAlpha ?? 0, nbestSize: sampleNbest, rng: &rng,
+                                                   addSpecialTokens: !noSpecialTokens, offsets: offsetType)
+                out.write(e.jsonObject().serialized(pretty: false))
+                out.write("\n")
+            }
         }
     }
 }

@@ -34,6 +34,8 @@ extension SentencePiece {
                 }
                 s.segments.append((start, end, resolved ?? unkId))
             }
+        case .word, .char:
+            simpleSegments(text, into: &s.segments)
         }
     }
 

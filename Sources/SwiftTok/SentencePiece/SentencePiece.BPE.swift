@@ -34,11 +34,15 @@ extension SentencePiece {
         struct Scratch {
             var symbols: [Symbol] = []
             var heap: [Pair] = []
+            /// Draws for BPE-dropout (`encode(..., dropout:)`).
+            var rng = SplitMix64(seed: 0)
         }
 
         /// Appends (start, end) ranges of `text`'s final symbols to `out`, with the piece id when the
         /// symbol is a piece of `pieces_` (nil: look it up among the reserved pieces, else unk).
-        func encode(_ text: UnsafeBufferPointer<UInt8>, scratch: inout Scratch, into out: inout [(Int, Int, Int32?)]) {
+        /// With `dropout` > 0 each merge is skipped with that probability (spm's `SampleEncode`,
+        /// drawing from `scratch.rng`); 1 or more skips them all.
+        func encode(_ text: UnsafeBufferPointer<UInt8>, scratch: inout Scratch, into out: inout [(Int, Int, Int32?)], dropout: Double = 0) {
             if text.isEmpty { return }
             var symbols = scratch.symbols
             var heap = scratch.heap
@@ -78,6 +82,7 @@ extension SentencePiece {
             while let top = heapPop(&heap) {
                 let l = symbols[Int(top.left)], r = symbols[Int(top.right)]
                 if l.length == 0 || r.length == 0 || l.length + r.length != top.size { continue }
+                if dropout > 0 && (dropout >= 1 || Double(scratch.rng.next() >> 11) * 0x1p-53 < dropout) { continue }
                 symbols[Int(top.left)].length = l.length + r.length
                 symbols[Int(top.left)].next = r.next
                 if r.next >= 0 { symbols[Int(r.next)].prev = top.left }

@@ -29,6 +29,9 @@ public struct SentencePiece: Sendable {
     enum Algorithm: Sendable {
         case unigram(Unigram)
         case bpe(BPE)
+        /// WORD and CHAR models: whole words or single characters looked up as pieces.
+        case word(Trie)
+        case char(Trie)
     }
 
     /// Loads the bytes of a `.model` file.
@@ -95,9 +98,10 @@ public struct SentencePiece: Sendable {
             algorithm = .unigram(Unigram(trie: trie, pieces: pieces, unkId: unk))
         case .bpe:
             algorithm = .bpe(BPE(pieces: trie, scores: pieces.map(\.score), types: pieces.map(\.type), userDefined: userDefined))
-        case .word, .char:
-            throw TokenizerError(.unsupported, "SentencePiece model type \(proto.trainerSpec.modelType.name) is not supported (UNIGRAM and BPE are)",
-                                 at: "ModelProto.trainer_spec.model_type")
+        case .word:
+            algorithm = .word(trie)
+        case .char:
+            algorithm = .char(trie)
         }
         self.pieceStrings = pieces.map(\.piece)
         self.types = pieces.map(\.type)
@@ -131,6 +135,7 @@ public struct SentencePiece: Sendable {
                 switch algorithm {
                 case .unigram(let u): return u.trie.id(k)
                 case .bpe(let b): return b.pieces.id(k)
+                case .word(let t), .char(let t): return t.id(k)
                 }
             }() ?? unkId
         })
