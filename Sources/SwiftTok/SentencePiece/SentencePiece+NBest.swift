@@ -189,15 +189,16 @@ extension SentencePiece {
     }
 
     /// The `n` best segmentations of `bytes`, as `SentencePieceProcessor::NBestEncode`
-    /// (`nbest_encode(text, nbest_size=n)`): `n` is clamped to 1…1024, `n == 1` is `encode`;
+    /// (`nbest_encode(text, nbest_size=n)`): `n` above 512 is an error, `n <= 1` is `encode`;
     /// unknown runs and byte fallback are applied to each path as in `encode`. Unigram models
     /// only (spm has no n-best for BPE, WORD or CHAR).
     public func nBestEncode(_ bytes: [UInt8], _ n: Int) throws -> [NBestEntry] {
         guard case .unigram(let u) = algorithm else {
             throw TokenizerError(.unsupported, "n-best encoding needs a UNIGRAM model (sentencepiece has none for \(proto.trainerSpec.modelType.name))")
         }
+        guard n <= 512 else { throw TokenizerError(.invalidArgument, "nbest_size must be <= 512 (got \(n))") }
         try Tokenizer.validateUTF8(bytes)
-        let n = Swift.max(1, Swift.min(n, 1024))
+        let n = Swift.max(1, n)
         if n == 1 { return [NBestEntry(pieces: try encode(bytes), score: 0)] }
         return try withSegments(bytes) { text in
             if text.isEmpty { return [([], 0)] }

@@ -2,7 +2,7 @@ extension SentencePiece {
     /// The WORD and CHAR models (`word::Model`, `character::Model`): WORD cuts the normalized
     /// text before each `▁` (after it with treat_whitespace_as_suffix, spm's `SplitIntoWords`),
     /// CHAR into single characters; each part is then looked up whole with `PieceToId`
-    /// (reserved pieces, then the others, else unknown).
+    /// (reserved pieces, then the others, else unknown). CHAR keeps user-defined symbols whole.
     func simpleSegments(_ text: UnsafeBufferPointer<UInt8>, into out: inout [(Int, Int, Int32)]) {
         let n = text.count
         func isSpace(_ i: Int) -> Bool {
@@ -13,7 +13,7 @@ extension SentencePiece {
             var id = reserved.id(piece)
             if id == nil {
                 switch algorithm {
-                case .word(let t), .char(let t): id = t.id(piece)
+                case .word(let t), .char(let t, _): id = t.id(piece)
                 default: break
                 }
             }
@@ -21,12 +21,15 @@ extension SentencePiece {
         }
         var at = 0
         var wordStart = 0
-        let isChar: Bool
-        if case .char = algorithm { isChar = true } else { isChar = false }
+        var isChar = false
+        var userDefined: Trie? = nil
+        if case .char(_, let ud) = algorithm { isChar = true; userDefined = ud }
         let suffix = proto.trainerSpec.treatWhitespaceAsSuffix
         while at < n {
-            let len = Swift.min(UTF8Text.oneCharLen(text[at]), n - at)
+            var len = Swift.min(UTF8Text.oneCharLen(text[at]), n - at)
             if isChar {
+                // spm's PrefixMatcher: the longest user-defined symbol here, else one character.
+                if let ud = userDefined { len = Swift.max(len, ud.longestPrefix(text, from: at)) }
                 emit(at, at + len)
             } else if suffix {
                 // A `▁` ends the current word.

@@ -29,9 +29,10 @@ public struct SentencePiece: Sendable {
     enum Algorithm: Sendable {
         case unigram(Unigram)
         case bpe(BPE)
-        /// WORD and CHAR models: whole words or single characters looked up as pieces.
+        /// WORD and CHAR models: whole words or single characters (or user-defined symbols, for
+        /// CHAR) looked up as pieces.
         case word(Trie)
-        case char(Trie)
+        case char(Trie, userDefined: Trie?)
     }
 
     /// Loads the bytes of a `.model` file.
@@ -101,7 +102,7 @@ public struct SentencePiece: Sendable {
         case .word:
             algorithm = .word(trie)
         case .char:
-            algorithm = .char(trie)
+            algorithm = .char(trie, userDefined: userDefined)
         }
         self.pieceStrings = pieces.map(\.piece)
         self.types = pieces.map(\.type)
@@ -135,7 +136,7 @@ public struct SentencePiece: Sendable {
                 switch algorithm {
                 case .unigram(let u): return u.trie.id(k)
                 case .bpe(let b): return b.pieces.id(k)
-                case .word(let t), .char(let t): return t.id(k)
+                case .word(let t), .char(let t, _): return t.id(k)
                 }
             }() ?? unkId
         })
