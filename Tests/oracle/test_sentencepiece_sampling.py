@@ -295,3 +295,40 @@ def test_word_char_models(kind, trained, swifttok, lines, monkeypatch):
     rep = run_encode_parity(swifttok, name, sp, "lines+random", texts)
     print(f"{kind} model: {rep.compared - rep.mismatches}/{rep.compared} identical (encode + decode)")
     assert rep.ok, "\n" + rep.text()
+
+
+# ---------------------------------------------------------------- tokenizer.json Unigram (CLI flags)
+
+@pytest.mark.parametrize("name", ["xlnet-base-cased"])
+def test_tokenizer_json_unigram_nbest_and_sampling(name, shared, swifttok, lines):
+    """tokenizers has no n-best or sampling to compare with: the best of our n-best list must be
+    tokenizers' encoding, the list sorted by score and distinct, and every entry and every sample
+    must spell the same pieces' text as tokenizers' encoding."""
+    from tokenizers import Tokenizer
+    path = shared / "vocab" / name / "tokenizer.json"
+    tok = Tokenizer.from_file(str(path))
+    texts = lines[:100] + random_texts(_seed(name, "json"), 100, extra=False)
+    refs = [tok.encode(t, add_special_tokens=False) for t in texts]
+    proc = SwiftTokProcess(swifttok, ["encode", "--tokenizer", str(path), "--jsonl", "--no-special-tokens", "--nbest", "8"],
+                           (jsonl_text(t) for t in texts))
+    bad = []
+    for t, ref in zip(texts, refs):
+        got = orjson.loads(proc.readline())["nbest"]
+        spelled = "".join(ref.tokens)
+        scores = [g["score"] for g in got]
+        if (got[0]["ids"] != ref.ids or scores != sorted(scores, reverse=True)
+                or len({tuple(g["ids"]) for g in got}) != len(got) or any("".join(g["tokens"]) != spelled for g in got)):
+            bad.append(f"{t[:60]!r}: {got[0]['ids'][:8]} vs {ref.ids[:8]}")
+    code, extra, err = proc.finish()
+    assert code == 0 and not extra, err
+    proc = SwiftTokProcess(swifttok, ["encode", "--tokenizer", str(path), "--jsonl", "--no-special-tokens", "--sample-alpha", "0.2",
+                                      "--samples", "5", "--seed", "11"], (jsonl_text(t) for t in texts))
+    for t, ref in zip(texts, refs):
+        for _ in range(5):
+            got = orjson.loads(proc.readline())
+            if "".join(got["tokens"]) != "".join(ref.tokens):
+                bad.append(f"sample of {t[:60]!r}: {got['tokens'][:8]}")
+    code, extra, err = proc.finish()
+    assert code == 0 and not extra, err
+    print(f"tokenizer.json {name}: {len(texts) - len(bad)}/{len(texts)} n-best lists and samples consistent with tokenizers")
+    assert not bad, "\n".join(bad[:5])
