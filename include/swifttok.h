@@ -413,6 +413,14 @@ swifttok_status swifttok_decode_stream_step_ids(swifttok_decode_stream *stream, 
  *   "threads"                    integer >= 0 (0 = all cores)
  *   "documents"                  true | false: each whole file is one sequence (default: each line,
  *                                with its line ending); swifttok_train only
+ * Unigram only (since 0.4):
+ *   "shrinking_factor"           number in (0, 1): fraction of pieces each pruning round keeps (0.75)
+ *   "max_piece_length"           integer in 1...1024: the longest piece, in characters (16)
+ *   "n_sub_iterations"           integer >= 1: EM iterations per pruning round (2)
+ *   "seed_size"                  integer >= 1: seed pieces EM starts from (1000000)
+ *   "byte_fallback"              true | false: add <0x00>...<0xFF> and set byte_fallback (false)
+ *   "weight_seeds_by_count"      true | false: seed scores by corpus frequency, as sentencepiece (false)
+ *   "sentence_piece_loss"        true | false: sentencepiece's pruning loss (false: tokenizers')
  * A key may be null (= its default). Unknown keys, wrong types, unknown model or preset names,
  * malformed JSON: SWIFTTOK_ERROR_INVALID_ARGUMENT (invalid UTF-8: SWIFTTOK_ERROR_INVALID_UTF8).
  * Training goes through the same code as `swifttok train`: the same corpus and options give the

@@ -18,12 +18,21 @@ struct CountCommand: ParsableCommand {
 
     @OptionGroup var corpus: CorpusOptions
     @Option(name: .shortAndLong, help: "Where to write the counts.") var output: String
+    @Option(help: "Also write the words and their counts as JSON, [[word, count], …] in UTF-8 byte order, here.") var json: String?
 
     func run() throws {
         let counter = try corpus.counter()
         let clock = Stopwatch()
         let counts = try corpus.count(with: counter)
-        do { try counts.write(to: output) } catch { throw CLIError("\(error)") }
+        do {
+            try counts.write(to: output)
+            if let json {
+                let items = zip(counts.words, counts.counts).map { w, n in
+                    JSON.array([.string(String(decoding: w, as: UTF8.self)), .int(Int64(clamping: n))])
+                }
+                try FileIO.write(Array(JSON.array(items).serialized(pretty: false).utf8), to: json)
+            }
+        } catch { throw CLIError("\(error)") }
         Output.error("counted \(counts.count) distinct words (\(counts.totalCount) in all) from \(counts.sequences) sequences, \(counts.inputBytes) bytes in \(clock.format()); skipped \(counts.skippedSequences) invalid UTF-8 sequences -> \(output)")
     }
 }

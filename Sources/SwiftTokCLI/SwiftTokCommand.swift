@@ -8,7 +8,7 @@ struct SwiftTokCommand: ParsableCommand {
         abstract: "Fast, exact tokenizers: encode, decode, inspect and benchmark tokenizer.json and .tiktoken files.",
         subcommands: [EncodeCommand.self, DecodeCommand.self, InfoCommand.self, BenchCommand.self, SaveCommand.self,
                       EmbedCommand.self, RoundTripCommand.self,
-                      TrainCommand.self, CountCommand.self, TrainUnigramCommand.self])
+                      TrainCommand.self, CountCommand.self])
 }
 
 /// Options shared by commands that load a tokenizer.

@@ -27,6 +27,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Suffix of the symbol that ends a word (BPE, WordPiece).") var endOfWordSuffix: String?
     @Option(help: "Tokens formed by merges stay shorter than this many characters.") var maxTokenLength: Int?
     @Option(help: "The model's unknown token (WordPiece, WordLevel, Unigram; default: the preset's).") var unkToken: String?
+    @Option(help: "Unigram: the fraction of pieces each pruning round keeps (default 0.75).") var shrinkingFactor: Double?
+    @Option(help: "Unigram: the longest piece, in characters (default 16).") var maxPieceLength: Int?
+    @Option(help: "Unigram: EM iterations per pruning round (default 2).") var nSubIterations: Int?
+    @Option(help: "Unigram: number of seed pieces (default 1000000).") var seedSize: Int?
+    @Flag(help: "Unigram: add the byte pieces <0x00>…<0xFF> and set byte_fallback.") var byteFallback = false
+    @Flag(help: "Unigram: score seed substrings by corpus frequency (SentencePiece), not distinct words (tokenizers).")
+    var weightSeedsByCount = false
+    @Flag(help: "Unigram: the pruning loss as SentencePiece computes it (tokenizers' otherwise).") var sentencePieceLoss = false
     @Option(parsing: .upToNextOption, help: "Train on the sum of these .counts files (from `swifttok count`) instead of a corpus.") var fromCounts: [String] = []
     @Option(name: .shortAndLong, help: "Where to write the tokenizer.json.") var output: String = "tokenizer.json"
     @Option(help: .hidden) var symbolOrder: String?
@@ -48,6 +56,13 @@ struct TrainCommand: ParsableCommand {
         o.unkToken = unkToken
         o.threads = corpus.threads
         o.documents = corpus.documents
+        o.shrinkingFactor = shrinkingFactor
+        o.maxPieceLength = maxPieceLength
+        o.nSubIterations = nSubIterations
+        o.seedSize = seedSize
+        o.byteFallback = byteFallback
+        o.weightSeedsByCount = weightSeedsByCount
+        o.sentencePieceLoss = sentencePieceLoss
         if let symbolOrder {
             do {
                 let bytes = try FileIO.read(symbolOrder)

@@ -99,3 +99,34 @@ def test_decode_bad_ids(swifttok, small_tokenizer):
         assert "error" in json.loads(lines[1])
     else:
         _assert_clean_failure(code, err)
+
+
+@pytest.mark.parametrize("slot", ["pre_tokenizer", "post_processor", "decoder"])
+@pytest.mark.parametrize("flags", [{"add_prefix_space": True, "trim_offsets": False},
+                                   {"add_prefix_space": False, "trim_offsets": True, "use_regex": False},
+                                   {"add_prefix_space": True, "trim_offsets": True, "use_regex": None},
+                                   {"add_prefix_space": True},
+                                   {"trim_offsets": True, "use_regex": True},
+                                   {"add_prefix_space": None, "trim_offsets": True},
+                                   {"add_prefix_space": 1, "trim_offsets": True}],
+                         ids=["no-use-regex", "all", "use-regex-null", "no-trim", "no-prefix", "prefix-null", "prefix-int"])
+def test_byte_level_flags_accepted_as_tokenizers_accepts_them(swifttok, tmp_path, slot, flags):
+    """The one ByteLevel struct of tokenizers serves three stages; each accepts exactly the same fields."""
+    from tokenizers import Tokenizer
+    doc = {"version": "1.0", "truncation": None, "padding": None, "added_tokens": [], "normalizer": None,
+           "pre_tokenizer": None, "post_processor": None, "decoder": None,
+           "model": {"type": "WordLevel", "vocab": {"a": 0}, "unk_token": "a"}}
+    doc[slot] = {"type": "ByteLevel", **flags}
+    text = json.dumps(doc)
+    try:
+        Tokenizer.from_str(text)
+        accepted = True
+    except Exception:
+        accepted = False
+    path = tmp_path / "tokenizer.json"
+    path.write_text(text)
+    code, _, err = run_once(swifttok, ["info", str(path)])
+    if accepted:
+        assert code == 0, err.decode("utf-8", "replace")
+    else:
+        _assert_clean_failure(code, err)

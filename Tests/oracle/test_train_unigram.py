@@ -1,4 +1,4 @@
-"""The Unigram trainer (`swifttok train-unigram`, i.e. `Trainers.UnigramTrainer`) against the
+"""The Unigram trainer (`swifttok train --preset t5 --model unigram`, i.e. `Trainers.UnigramTrainer`) against the
 reference trainers run here on the same text: `tokenizers`' UnigramTrainer (same corpus, settings
 and pre-tokenization) and `sentencepiece`'s spm_train (comparable settings). The result must load
 in `tokenizers`, share ≥ 95% of its pieces with `tokenizers`' vocabulary, and compress held-out
@@ -32,7 +32,8 @@ def t5_pipeline(model):
 
 
 def run_swifttok(swifttok, args, timeout=600):
-    return subprocess.run([swifttok, "train-unigram", *args], capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([swifttok, "train", "--preset", "t5", "--model", "unigram", "--quiet", *args],
+                          capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +48,13 @@ def trained(shared, swifttok, tmp_path_factory):
     out = {}
     start = time.time()
     run = run_swifttok(swifttok, [*files, "--vocab-size", str(VOCAB_SIZE), "--special-tokens", ",".join(SPECIALS),
-                                  "--unk-token", "<unk>", "-o", str(tmp / "ours.json"),
-                                  "--dump-words", str(tmp / "words.json")])
+                                  "--unk-token", "<unk>", "-o", str(tmp / "ours.json")])
     out["ours_seconds"] = time.time() - start
-    assert run.returncode == 0, f"swifttok train-unigram failed: {run.stderr}"
+    assert run.returncode == 0, f"swifttok train --model unigram failed: {run.stderr}"
+    # The words it trained on, as `swifttok count` (the same counter) lists them.
+    run = subprocess.run([swifttok, "count", "--preset", "t5", "--quiet", *files, "-o", str(tmp / "words.counts"),
+                          "--json", str(tmp / "words.json")], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, f"swifttok count failed: {run.stderr}"
     out["ours_path"] = tmp / "ours.json"
     out["ours"] = Tokenizer.from_file(str(tmp / "ours.json"))
     out["words"] = tmp / "words.json"
@@ -59,7 +63,7 @@ def trained(shared, swifttok, tmp_path_factory):
     run = run_swifttok(swifttok, [*files, "--vocab-size", str(VOCAB_SIZE), "--special-tokens", ",".join(SPECIALS),
                                   "--unk-token", "<unk>", "--weight-seeds-by-count", "--sentence-piece-loss",
                                   "-o", str(tmp / "ours_spm.json")])
-    assert run.returncode == 0, f"swifttok train-unigram (SentencePiece flavour) failed: {run.stderr}"
+    assert run.returncode == 0, f"swifttok train --model unigram (SentencePiece flavour) failed: {run.stderr}"
     out["ours_spm"] = Tokenizer.from_file(str(tmp / "ours_spm.json"))
     out["tmp"] = tmp
 
@@ -116,8 +120,8 @@ def test_tokenizers_loads_the_result(trained, held_out):
 
 
 def test_train_command_and_swifttok_encoding(trained, swifttok, held_out):
-    """`swifttok train --preset t5` (the general counter) trains the same model; swifttok encodes
-    held-out text with it exactly as tokenizers does."""
+    """`swifttok train --preset t5` (Unigram by default) trains the same model from its defaults, and
+    `--from-counts` the same model again; swifttok encodes held-out text with it exactly as tokenizers does."""
     path = trained["tmp"] / "train_t5.json"
     run = subprocess.run([swifttok, "train", "--preset", "t5", *trained["files"], "--vocab-size", str(VOCAB_SIZE),
                           "--quiet", "-o", str(path)], capture_output=True, text=True, timeout=600)
@@ -130,6 +134,12 @@ def test_train_command_and_swifttok_encoding(trained, swifttok, held_out):
         return json.loads(Tokenizer.from_file(str(p)).to_str())["model"]
     assert as_loaded(path) == as_loaded(trained["ours_path"])
     assert [p for p, _ in doc["model"]["vocab"]] == [p for p, _ in json.loads(trained["ours_path"].read_text())["model"]["vocab"]]
+    from_counts = trained["tmp"] / "from_counts.json"
+    run = subprocess.run([swifttok, "train", "--preset", "t5", "--from-counts", str(trained["tmp"] / "words.counts"),
+                          "--vocab-size", str(VOCAB_SIZE), "--quiet", "-o", str(from_counts)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert from_counts.read_bytes() == path.read_bytes()
     tok = Tokenizer.from_file(str(path))
     sample = held_out[::7][:1500] + ["", "  Hello,   world!  ", "naïve café 中文 🏃‍♂️", "\t tab\u00a0nbsp"]
     stdin = "".join(json.dumps(s) + "\n" for s in sample)
@@ -213,7 +223,7 @@ def test_bad_input_is_a_clear_error(swifttok, tmp_path, shared):
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     run = run_swifttok(swifttok, [str(empty), "-o", str(tmp_path / "x.json")])
-    assert run.returncode != 0 and "empty corpus" in run.stderr, run.stderr
+    assert run.returncode != 0 and "corpus is empty" in run.stderr, run.stderr
     small = tmp_path / "small.txt"
     small.write_text("abcdefghij klmnop\n")
     run = run_swifttok(swifttok, [str(small), "--vocab-size", "10", "-o", str(tmp_path / "x.json")])
@@ -222,4 +232,4 @@ def test_bad_input_is_a_clear_error(swifttok, tmp_path, shared):
     run = run_swifttok(swifttok, [str(small), "--shrinking-factor", "1.5", "-o", str(tmp_path / "x.json")])
     assert run.returncode != 0 and "shrinking_factor" in run.stderr, run.stderr
     run = run_swifttok(swifttok, [str(tmp_path / "missing.txt"), "-o", str(tmp_path / "x.json")])
-    assert run.returncode != 0 and "cannot read" in run.stderr, run.stderr
+    assert run.returncode != 0 and "missing.txt: cannot open file" in run.stderr, run.stderr

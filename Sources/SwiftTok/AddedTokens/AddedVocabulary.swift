@@ -21,10 +21,10 @@ public struct AddedVocabulary: Sendable {
 
     /// The added tokens by ascending id, with the ids assigned at load (`get_added_tokens_decoder`).
     public private(set) var tokens: [AddedToken] = []
-    /// Content to id for every added token (`added_tokens_map`).
-    public private(set) var vocabulary: [String: UInt32] = [:]
+    /// Content to id for every added token (`added_tokens_map`), keyed by exact content.
+    public private(set) var vocabulary: [ExactString: UInt32] = [:]
     private var indexById: [UInt32: Int] = [:]
-    private var specialContents: Set<String> = []
+    private var specialContents: Set<ExactString> = []
     /// Normalized forms of normalized tokens, where they differ from the content.
     private var normalizedForms: [UInt32: [UInt8]] = [:]
     /// Matches special tokens as ordinary text (`encode_special_tokens`; not in tokenizer.json).
@@ -68,9 +68,9 @@ public struct AddedVocabulary: Sendable {
          modelTokenToId: (String) -> UInt32?, normalize: Normalize?, keepingIds: Bool = false) throws {
         // tokenizers adds the whole array in one `add_tokens` call: content -> id, id -> token,
         // and the normalized form of normalized tokens, by id.
-        var idsByContent: [String: UInt32] = [:]
+        var idsByContent: [ExactString: UInt32] = [:]
         var tokenById: [UInt32: AddedToken] = [:]
-        var specialContents: Set<String> = []
+        var specialContents: Set<ExactString> = []
         var normalizedForms: [UInt32: [UInt8]] = [:]
         // New ids follow the model's vocabulary (the vocabulary is empty before the call).
         var nextId = UInt32(clamping: modelVocabSize)
@@ -78,11 +78,12 @@ public struct AddedVocabulary: Sendable {
 
         for (index, token) in entries.enumerated() {
             if token.content.isEmpty { continue }
-            if let id = idsByContent[token.content], let existing = tokenById[id], existing.sameOptions(as: token) {
+            let key = ExactString(token.content)
+            if let id = idsByContent[key], let existing = tokenById[id], existing.sameOptions(as: token) {
                 continue
             }
             let id: UInt32
-            if let known = idsByContent[token.content] ?? modelTokenToId(token.content) {
+            if let known = idsByContent[key] ?? modelTokenToId(token.content) {
                 id = known
             } else if keepingIds {
                 id = token.id
@@ -104,8 +105,8 @@ public struct AddedVocabulary: Sendable {
                 // Kept only when it differs, and never dropped: tokenizers' `normalized_cache`.
                 if content.normalized != Array(token.content.utf8) { normalizedForms[id] = content.normalized }
             }
-            idsByContent[token.content] = id
-            if token.special { specialContents.insert(token.content) }
+            idsByContent[key] = id
+            if token.special { specialContents.insert(key) }
             var stored = token
             stored.id = id
             tokenById[id] = stored
@@ -129,7 +130,7 @@ public struct AddedVocabulary: Sendable {
         normalizedPatterns = []
         for token in tokens {
             let pattern = Pattern(id: token.id, singleWord: token.singleWord, lstrip: token.lstrip, rstrip: token.rstrip,
-                                  special: specialContents.contains(token.content))
+                                  special: specialContents.contains(ExactString(token.content)))
             if token.normalized {
                 normalized.append(normalizedForms[token.id] ?? Array(token.content.utf8))
                 normalizedPatterns.append(pattern)
@@ -146,7 +147,7 @@ public struct AddedVocabulary: Sendable {
     public var json: JSON { .array(tokens.map(\.json)) }
 
     /// The id of an added token (the tokenizer falls back to the model for other tokens).
-    public func tokenToId(_ token: String) -> UInt32? { vocabulary[token] }
+    public func tokenToId(_ token: String) -> UInt32? { vocabulary[ExactString(token)] }
 
     /// The string of the added token with this id, as used for decoding (`simple_id_to_token`):
     /// the normalized form of a token normalized at load when it differs, else its content.
@@ -163,7 +164,7 @@ public struct AddedVocabulary: Sendable {
     }
 
     /// True for special tokens (`is_special_token`: once added as special, always special).
-    public func isSpecial(_ token: String) -> Bool { specialContents.contains(token) }
+    public func isSpecial(_ token: String) -> Bool { specialContents.contains(ExactString(token)) }
 
     /// `get_vocab_size(with_added_tokens: true)`: the model's size plus the added contents the
     /// model does not know.
@@ -174,7 +175,7 @@ public struct AddedVocabulary: Sendable {
     /// `vocabSize(model:)` with the model given as functions.
     func vocabSize(modelVocabSize: Int, modelTokenToId: (String) -> UInt32?) -> Int {
         var n = modelVocabSize
-        for content in vocabulary.keys where modelTokenToId(content) == nil { n += 1 }
+        for content in vocabulary.keys where modelTokenToId(content.string) == nil { n += 1 }
         return n
     }
 

@@ -15,19 +15,13 @@ extension Decoders {
         }
 
         init(fields f: JSONFields) throws {
-            // `tokenizers` requires both flags; only `use_regex` has a default.
-            self.init(addPrefixSpace: try f.bool("add_prefix_space"), trimOffsets: try f.bool("trim_offsets"),
-                      useRegex: try f.bool("use_regex", default: true))
+            let flags = try ByteLevelFlags(fields: f)
+            self.init(addPrefixSpace: flags.addPrefixSpace, trimOffsets: flags.trimOffsets, useRegex: flags.useRegex)
         }
 
         /// The tokenizer.json object.
         public var json: JSON {
-            .object(JSONObject([
-                ("type", .string("ByteLevel")),
-                ("add_prefix_space", .bool(addPrefixSpace)),
-                ("trim_offsets", .bool(trimOffsets)),
-                ("use_regex", .bool(useRegex)),
-            ]))
+            ByteLevelFlags(addPrefixSpace: addPrefixSpace, trimOffsets: trimOffsets, useRegex: useRegex).json
         }
 
         /// A token whose every scalar is in the byte alphabet gives those bytes; any other token

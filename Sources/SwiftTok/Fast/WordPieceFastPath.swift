@@ -34,9 +34,9 @@ struct WordPieceFastPath: Sendable {
         return t
     }()
 
-    init?(vocabulary: [String: UInt32], unkToken: String, prefix: String, maxInputChars: Int, lowercase: Bool,
+    init?(vocabulary: [ExactString: UInt32], unkToken: String, prefix: String, maxInputChars: Int, lowercase: Bool,
           normalizer: Normalizer, preTokenizer: PreTokenizer) {
-        guard let unk = vocabulary[unkToken], !prefix.isEmpty else { return nil }
+        guard let unk = vocabulary[ExactString(unkToken)], !prefix.isEmpty else { return nil }
         var punctuation: Set<UInt32> = []
         let candidates = Array(0xA1...0xBF) + Array(0x2010...0x205E) + Array(0x3001...0x3003) + Array(0x300C...0x300F)
         for c in candidates {
@@ -70,9 +70,9 @@ struct WordPieceFastPath: Sendable {
         self.lowercase = lowercase
         self.maxInputChars = maxInputChars
         let prefixBytes = Array(prefix.utf8)
-        whole = ByteSliceTable(vocabulary.map { (Array($0.key.utf8), $0.value) })
+        whole = ByteSliceTable(vocabulary.map { (Array($0.key.string.utf8), $0.value) })
         continuation = ByteSliceTable(vocabulary.compactMap { entry -> ([UInt8], UInt32)? in
-            let k = Array(entry.key.utf8)
+            let k = Array(entry.key.string.utf8)
             guard k.count > prefixBytes.count, k.starts(with: prefixBytes) else { return nil }
             return (Array(k[prefixBytes.count...]), entry.value)
         })

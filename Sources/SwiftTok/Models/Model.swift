@@ -78,6 +78,6 @@ public enum Model: Sendable {
     public func idToToken(_ id: UInt32) -> String? { vocab.token(id) }
     /// Number of entries in the model's vocabulary.
     public var vocabSize: Int { vocab.count }
-    /// The model's vocabulary (token to id).
-    public var vocabulary: [String: UInt32] { vocab.dictionary }
+    /// The model's vocabulary (token to id), keyed by exact token text.
+    public var vocabulary: [ExactString: UInt32] { vocab.dictionary }
 }

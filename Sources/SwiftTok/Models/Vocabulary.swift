@@ -99,11 +99,12 @@ extension Models {
             return .object(o)
         }
 
-        /// Token to id for every token.
-        public var dictionary: [String: UInt32] {
-            var d: [String: UInt32] = [:]
+        /// Token to id for every token, keyed by exact token text (canonically equivalent tokens
+        /// such as Llama 2's "ύ" U+1F7B and U+03CD stay distinct).
+        public var dictionary: [ExactString: UInt32] {
+            var d: [ExactString: UInt32] = [:]
             d.reserveCapacity(count)
-            table.forEach { bytes, id in d[String(decoding: bytes, as: Unicode.UTF8.self)] = id }
+            table.forEach { bytes, id in d[ExactString(String(decoding: bytes, as: Unicode.UTF8.self))] = id }
             return d
         }
     }

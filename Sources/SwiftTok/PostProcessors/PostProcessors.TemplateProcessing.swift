@@ -37,11 +37,11 @@ extension PostProcessors {
 
         public var single: [Piece]
         public var pair: [Piece]
-        /// Keyed by `SpecialToken.id`.
-        public var specialTokens: [String: SpecialToken]
+        /// Keyed by `SpecialToken.id`, compared exactly (as Rust's `HashMap<String, _>`).
+        public var specialTokens: [ExactString: SpecialToken]
 
         /// A processor from parsed templates; every special-token piece must be in `specialTokens`.
-        public init(single: [Piece], pair: [Piece], specialTokens: [String: SpecialToken]) throws {
+        public init(single: [Piece], pair: [Piece], specialTokens: [ExactString: SpecialToken]) throws {
             self.single = single
             self.pair = pair
             self.specialTokens = specialTokens
@@ -59,8 +59,8 @@ extension PostProcessors {
             let hasA = pairPieces.contains { if case .sequence(.a, _) = $0 { return true }; return false }
             let hasB = pairPieces.contains { if case .sequence(.b, _) = $0 { return true }; return false }
             guard hasA && hasB else { throw TokenizerError(.invalidArgument, "Template for `pair` must use both sequences") }
-            var map: [String: SpecialToken] = [:]
-            for t in specialTokens { map[t.id] = t }
+            var map: [ExactString: SpecialToken] = [:]
+            for t in specialTokens { map[ExactString(t.id)] = t }
             try self.init(single: singlePieces, pair: pairPieces, specialTokens: map)
         }
 
@@ -101,7 +101,8 @@ extension PostProcessors {
         func missingSpecialTokens() -> String? {
             var missing: [String] = []
             for piece in single + pair {
-                if case .specialToken(let id, _) = piece, specialTokens[id] == nil, !missing.contains(id) {
+                if case .specialToken(let id, _) = piece, specialTokens[ExactString(id)] == nil,
+                   !missing.contains(where: { $0.utf8.elementsEqual(id.utf8) }) {
                     missing.append(id)
                 }
             }
@@ -119,7 +120,7 @@ extension PostProcessors {
             single = try TemplateProcessing.readTemplate(f, "single")
             pair = try TemplateProcessing.readTemplate(f, "pair")
             let tokensFields = try f.fields("special_tokens")
-            var map: [String: SpecialToken] = [:]
+            var map: [ExactString: SpecialToken] = [:]
             for key in tokensFields.object.keys {
                 let t = try tokensFields.fields(key)
                 let ids = try t.array("ids").enumerated().map { i, v in try readUInt32(v, at: "\(t.childPath("ids"))[\(i)]") }
@@ -133,13 +134,13 @@ extension PostProcessors {
                 guard ids.count == tokens.count else {
                     throw TokenizerError(.invalidField, "ids and tokens must be of the same length", at: t.path)
                 }
-                map[key] = SpecialToken(unchecked: try t.string("id"), ids: ids, tokens: tokens)
+                map[ExactString(key)] = SpecialToken(unchecked: try t.string("id"), ids: ids, tokens: tokens)
             }
             specialTokens = map
             // `tokenizers` loads such a template but panics when it uses the missing token.
             for (key, pieces) in [("single", single), ("pair", pair)] {
                 for (i, piece) in pieces.enumerated() {
-                    if case .specialToken(let id, _) = piece, specialTokens[id] == nil {
+                    if case .specialToken(let id, _) = piece, specialTokens[ExactString(id)] == nil {
                         throw TokenizerError(.invalidField, "special token '\(id)' is not in special_tokens",
                                              at: "\(f.childPath(key))[\(i)].SpecialToken.id")
                     }
@@ -193,9 +194,9 @@ extension PostProcessors {
                 })
             }
             var tokens = JSONObject()
-            for key in specialTokens.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            for key in specialTokens.keys.sorted(by: { $0.string.utf8.lexicographicallyPrecedes($1.string.utf8) }) {
                 guard let t = specialTokens[key] else { continue }
-                tokens[key] = .object(JSONObject([
+                tokens[key.string] = .object(JSONObject([
                     ("id", .string(t.id)),
                     ("ids", .array(t.ids.map { .int(Int64($0)) })),
                     ("tokens", .array(t.tokens.map { .string($0) })),
@@ -214,7 +215,7 @@ extension PostProcessors {
         /// Special tokens a template adds (ids of special tokens missing from the map count 0).
         public func addedTokenCount(isPair: Bool) -> Int {
             (isPair ? pair : single).reduce(0) { n, piece in
-                if case .specialToken(let id, _) = piece { return n + (specialTokens[id]?.ids.count ?? 0) }
+                if case .specialToken(let id, _) = piece { return n + (specialTokens[ExactString(id)]?.ids.count ?? 0) }
                 return n
             }
         }
@@ -244,7 +245,7 @@ extension PostProcessors {
                     parts.append(encodings[i])
                 case .specialToken(let id, let typeId):
                     guard addSpecialTokens else { continue }
-                    guard let token = specialTokens[id] else {
+                    guard let token = specialTokens[ExactString(id)] else {
                         throw TokenizerError(.invalidArgument, "Missing SpecialToken(s) with id(s) `\(id)`")
                     }
                     parts.append(Encoding.specialTokens(ids: token.ids, tokens: token.tokens, typeId: typeId))

@@ -21,20 +21,13 @@ extension PreTokenizers {
 
         /// Reads `{"type": "ByteLevel", "add_prefix_space", "trim_offsets", "use_regex"?}`.
         public init(json f: JSONFields) throws {
-            addPrefixSpace = try f.bool("add_prefix_space")
-            trimOffsets = try f.bool("trim_offsets")
-            if let v = f.object["use_regex"], v == .null {
-                throw f.invalid("use_regex", "expected a boolean, found null")
-            }
-            useRegex = try f.bool("use_regex", default: true)
+            let flags = try ByteLevelFlags(fields: f)
+            self.init(addPrefixSpace: flags.addPrefixSpace, trimOffsets: flags.trimOffsets, useRegex: flags.useRegex)
         }
 
         /// The tokenizer.json object.
         public var json: JSON {
-            .object(JSONObject([
-                ("type", .string("ByteLevel")), ("add_prefix_space", .bool(addPrefixSpace)),
-                ("trim_offsets", .bool(trimOffsets)), ("use_regex", .bool(useRegex)),
-            ]))
+            ByteLevelFlags(addPrefixSpace: addPrefixSpace, trimOffsets: trimOffsets, useRegex: useRegex).json
         }
 
         /// The known scanner equal to the split this component does, if it splits at all.

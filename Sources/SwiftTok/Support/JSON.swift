@@ -34,15 +34,7 @@ public enum JSON: Sendable, Equatable {
 /// e.g. the vocabulary entries "ύ" (U+1F7B) and "ύ" (U+03CD) of Llama 2.
 public struct JSONObject: Sendable, Equatable {
     public private(set) var keys: [String] = []
-    private var storage: [ExactKey: JSON] = [:]
-
-    /// The values by key (a Swift dictionary: canonically equivalent keys collapse into one there;
-    /// use the subscript for exact lookups).
-    public var values: [String: JSON] {
-        var d: [String: JSON] = [:]
-        for (k, v) in storage { d[k.string] = v }
-        return d
-    }
+    private var storage: [ExactString: JSON] = [:]
 
     public init() {}
 
@@ -51,28 +43,14 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     public subscript(key: String) -> JSON? {
-        get { storage[ExactKey(key)] }
+        get { storage[ExactString(key)] }
         set {
-            let k = ExactKey(key)
+            let k = ExactString(key)
             if let newValue {
                 if storage.updateValue(newValue, forKey: k) == nil { keys.append(key) }
             } else if storage.removeValue(forKey: k) != nil {
-                keys.removeAll { ExactKey($0) == k }
+                keys.removeAll { ExactString($0) == k }
             }
-        }
-    }
-
-    /// A string compared and hashed by its UTF-8 bytes.
-    struct ExactKey: Hashable, Sendable {
-        let string: String
-
-        init(_ string: String) { self.string = string }
-
-        static func == (a: ExactKey, b: ExactKey) -> Bool { a.string.utf8.elementsEqual(b.string.utf8) }
-
-        func hash(into hasher: inout Hasher) {
-            let done: Void? = string.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            if done == nil { Array(string.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
         }
     }
 

@@ -129,8 +129,8 @@ extension Tokenizer {
         let bare = try Tokenizer(json: .object(root))
         var added: [JSON] = []
         var nextId = UInt32(bare.model.vocabSize)
-        var seen = Set<String>()
-        for s in specialTokens where seen.insert(s).inserted {
+        var seen = Set<ExactString>()
+        for s in specialTokens where seen.insert(ExactString(s)).inserted {
             let id: UInt32
             if let known = bare.model.tokenToId(s) { id = known } else { id = nextId; nextId += 1 }
             added.append(.object(JSONObject([

@@ -59,9 +59,9 @@ extension Trainers {
                 entries.append(counts.string(at: i))
             }
             if entries.count > Swift.max(0, vocabSize) { entries.removeLast(entries.count - Swift.max(0, vocabSize)) }
-            var idOf: [String: UInt32] = [:]
-            for (i, t) in entries.enumerated() { idOf[t] = UInt32(i) }
-            return idOf.map { ($0.key, $0.value) }.sorted { $0.1 < $1.1 }
+            var idOf: [ExactString: UInt32] = [:]
+            for (i, t) in entries.enumerated() { idOf[ExactString(t)] = UInt32(i) }
+            return idOf.map { ($0.key.string, $0.value) }.sorted { $0.1 < $1.1 }
         }
 
         public func train(_ counts: WordCounts, progress: TrainingProgressHandler?) throws -> TrainedModel {

@@ -21,6 +21,20 @@ public struct TrainingOptions: Sendable, Equatable {
     public var threads: Int = 0
     /// Each whole file is one sequence (default: each line, with its line ending).
     public var documents = false
+    /// Unigram: the fraction of pieces each pruning round keeps (nil = 0.75).
+    public var shrinkingFactor: Double?
+    /// Unigram: the longest piece, in characters (nil = 16).
+    public var maxPieceLength: Int?
+    /// Unigram: EM iterations per pruning round (nil = 2).
+    public var nSubIterations: Int?
+    /// Unigram: how many seed pieces EM starts from (nil = 1,000,000).
+    public var seedSize: Int?
+    /// Unigram: add the 256 byte pieces `<0x00>`…`<0xFF>` and set `byte_fallback`.
+    public var byteFallback = false
+    /// Unigram: seed substrings scored by corpus frequency (SentencePiece), not distinct words (tokenizers).
+    public var weightSeedsByCount = false
+    /// Unigram: the pruning loss as SentencePiece computes it (tokenizers' otherwise).
+    public var sentencePieceLoss = false
     /// Tie-break order of symbols (a test hook of the CLI's hidden --symbol-order).
     public var symbolOrder: [String] = []
     /// Name options in error messages as the CLI's flags (`--vocab-size`) instead of JSON keys (`vocab_size`).
@@ -31,7 +45,9 @@ public struct TrainingOptions: Sendable, Equatable {
     /// The JSON keys `init(json:)` accepts (the CLI's option names with `_` for `-`).
     public static let jsonKeys = ["model", "preset", "vocab_size", "special_tokens", "min_frequency", "limit_alphabet",
                                   "initial_alphabet", "continuing_subword_prefix", "end_of_word_suffix",
-                                  "max_token_length", "unk_token", "threads", "documents"]
+                                  "max_token_length", "unk_token", "threads", "documents",
+                                  "shrinking_factor", "max_piece_length", "n_sub_iterations", "seed_size",
+                                  "byte_fallback", "weight_seeds_by_count", "sentence_piece_loss"]
 
     /// Options from a JSON object such as `{"model": "wordpiece", "vocab_size": 1000,
     /// "special_tokens": ["[UNK]"]}`: keys as `jsonKeys`, each optional; `null` = the default.
@@ -77,11 +93,26 @@ public struct TrainingOptions: Sendable, Equatable {
         maxTokenLength = try int("max_token_length", min: Int64.min).map { Int($0) }
         unkToken = try string("unk_token")
         if let n = try int("threads", min: 0) { threads = Int(n) }
-        switch o["documents"] {
-        case nil, .null?: documents = false
-        case .bool(let b)?: documents = b
-        default: throw TrainingOptions.bad("option 'documents' must be true or false")
+        func bool(_ k: String) throws -> Bool {
+            switch o[k] {
+            case nil, .null?: return false
+            case .bool(let b)?: return b
+            default: throw TrainingOptions.bad("option '\(k)' must be true or false")
+            }
         }
+        documents = try bool("documents")
+        switch o["shrinking_factor"] {
+        case nil, .null?: shrinkingFactor = nil
+        case .int(let n)?: shrinkingFactor = Double(n)
+        case .double(let x)?: shrinkingFactor = x
+        default: throw TrainingOptions.bad("option 'shrinking_factor' must be a number")
+        }
+        maxPieceLength = try int("max_piece_length", min: Int64.min).map { Int($0) }
+        nSubIterations = try int("n_sub_iterations", min: Int64.min).map { Int($0) }
+        seedSize = try int("seed_size", min: Int64.min).map { Int($0) }
+        byteFallback = try bool("byte_fallback")
+        weightSeedsByCount = try bool("weight_seeds_by_count")
+        sentencePieceLoss = try bool("sentence_piece_loss")
     }
 
     static func bad(_ message: String) -> TokenizerError { TokenizerError(.invalidArgument, message) }
@@ -179,8 +210,17 @@ public struct TrainingOptions: Sendable, Equatable {
             return Trainers.WordLevelTrainer(vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specials,
                                              unkToken: unkToken ?? preset.unkToken)
         default:
-            return Trainers.UnigramTrainer(vocabSize: vocabSize, specialTokens: specials, unkToken: unkToken ?? preset.unkToken,
-                                           threads: threads)
+            var t = Trainers.UnigramTrainer(vocabSize: vocabSize, specialTokens: specials,
+                                            initialAlphabet: (initialAlphabet ?? "").map { String($0) },
+                                            unkToken: unkToken ?? preset.unkToken, byteFallback: byteFallback, threads: threads)
+            if let shrinkingFactor { t.shrinkingFactor = shrinkingFactor }
+            if let maxPieceLength { t.maxPieceLength = maxPieceLength }
+            if let nSubIterations { t.nSubIterations = nSubIterations }
+            if let seedSize { t.seedSize = seedSize }
+            t.weightSeedsByCount = weightSeedsByCount
+            t.sentencePieceLoss = sentencePieceLoss
+            try t.validate()
+            return t
         }
     }
 

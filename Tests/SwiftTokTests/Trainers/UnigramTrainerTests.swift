@@ -68,20 +68,6 @@ import Testing
         }
     }
 
-    /// The ASCII word counter equals the general pipeline (Nmt, NFKC, Replace, Metaspace) on the corpora.
-    @Test(.enabled(if: ModelTestSupport.hasShared, "needs ../shared/corpora"))
-    func asciiFastPathMatchesPipeline() throws {
-        var text: [UInt8] = Array("a  b\t\tc\r\n\n \n  x \u{0C}y\u{01}z\n\u{7F}q\nno newline".utf8)
-        for name in ["en/tinyshakespeare.txt", "en/nltk_webtext.txt", "multi/udhr_selected_25langs.txt"] {
-            let path = "\(ModelTestSupport.shared ?? "")/corpora/\(name)"
-            if ModelTestSupport.exists(path) { text += try FileIO.read(path).prefix(120_000) }
-        }
-        let fast = try Trainers.UnigramTrainer.countWords(text: text, threads: 2, fastPath: true)
-        let slow = try Trainers.UnigramTrainer.countWords(text: text, threads: 1, fastPath: false)
-        #expect(fast.words.count == slow.words.count)
-        #expect(zip(fast.words, slow.words).allSatisfy { $0.word == $1.word && $0.count == $1.count })
-    }
-
     static let words: [(word: String, count: UInt64)] = {
         var rng = Rng(state: 3)
         let syllables = ["ka", "to", "ri", "sen", "mo", "ul", "ba", "é", "中", "ng", "q"]

@@ -66,7 +66,7 @@ extension Trainers {
                 throw bad("max_piece_length must be in 1...1024 (got \(maxPieceLength))")
             }
             if seedSize < 1 { throw bad("seed_size must be at least 1 (got \(seedSize))") }
-            if Set(specialTokens).count != specialTokens.count { throw bad("special_tokens contains duplicates") }
+            if Set(specialTokens.map { ExactString($0) }).count != specialTokens.count { throw bad("special_tokens contains duplicates") }
             if specialTokens.contains("") { throw bad("special_tokens contains an empty token") }
             if unkToken == "" { throw bad("unk_token is empty") }
         }
@@ -121,24 +121,23 @@ extension Trainers {
                 for c in scalars { if let u = Unicode.Scalar(c) { s.append(u) } }
                 return String(s)
             }
-            var existing: [String: Double] = [:]
+            var existing: [ExactString: Double] = [:]
             var learned: [(String, Double)] = []
             for id in em.order.dropFirst() {
                 let s = string(em.corpus.pieceScalars(id))
-                existing[s] = em.score[id]
+                existing[ExactString(s)] = em.score[id]
                 learned.append((s, em.score[id]))
             }
             let bytes = byteFallback ? (0..<256).map { b in "<0x" + hex2(b) + ">" } : []
-            var inserted = Set(specialTokens)
-            if let unkToken { inserted.insert(unkToken) }
-            for b in bytes { inserted.insert(b) }
+            var inserted = Set(specialTokens.map { ExactString($0) })
+            if let unkToken { inserted.insert(ExactString(unkToken)) }
+            for b in bytes { inserted.insert(ExactString(b)) }
             var pieces: [(String, Double)] = []
             var penalty = 0.0
             for c in required {
                 let s = string([c])
-                if inserted.contains(s) { continue }
-                inserted.insert(s)
-                if let sc = existing[s] {
+                if !inserted.insert(ExactString(s)).inserted { continue }
+                if let sc = existing[ExactString(s)] {
                     pieces.append((s, sc))
                 } else {
                     pieces.append((s, em.minScore + penalty))
@@ -147,8 +146,7 @@ extension Trainers {
             }
             let budget = vocabSize - specialTokens.count - (needUnk ? 1 : 0) - bytes.count
             for (s, sc) in learned where pieces.count < budget {
-                if inserted.contains(s) { continue }
-                inserted.insert(s)
+                if !inserted.insert(ExactString(s)).inserted { continue }
                 pieces.append((s, sc.isNaN ? 0 : sc))
             }
             // Stable sort by decreasing score.
