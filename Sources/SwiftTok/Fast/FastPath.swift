@@ -45,6 +45,8 @@ struct FastScratch {
     /// Buffers of the SentencePiece `.model` pipeline.
     var sentencePiece = SentencePiece.Scratch()
     var unigramBounds: [Int] = []
+    /// The ids of one short call (`Tokenizer.withIds`), reused from call to call.
+    var ids: [UInt32] = []
 
     /// Small caches for one call (cheap to make), large ones for a worker of a batch.
     init(small: Bool) {
