@@ -13,21 +13,21 @@ extension Tokenizer {
         if let bad = UTF8Text.firstInvalid(text) {
             throw TokenizerError(.invalidUTF8, "input is not valid UTF-8 (at byte \(bad))")
         }
-        var scratch = scratchPool.take()
-        defer { scratchPool.give(scratch) }
-        scratch.ids.removeAll(keepingCapacity: true)
-        if !(try bufferIds(text, addSpecialTokens: addSpecialTokens, scratch: &scratch)) {
-            // The general pipeline (or a post-processor that adds tokens): it allocates anyway.
-            let ids = try encodeIds(bytes: Array(text), addSpecialTokens: addSpecialTokens, scratch: &scratch)
-            scratch.ids = ids
-        }
-        let count = scratch.ids.count
-        if count <= out.count, let target = out.baseAddress {
-            scratch.ids.withUnsafeBufferPointer { ids in
-                if let source = ids.baseAddress { target.update(from: source, count: count) }
+        return try scratchPool.withScratch { scratch in
+            scratch.ids.removeAll(keepingCapacity: true)
+            if !(try bufferIds(text, addSpecialTokens: addSpecialTokens, scratch: &scratch)) {
+                // The general pipeline (or a post-processor that adds tokens): it allocates anyway.
+                let ids = try encodeIds(bytes: Array(text), addSpecialTokens: addSpecialTokens, scratch: &scratch)
+                scratch.ids = ids
             }
+            let count = scratch.ids.count
+            if count <= out.count, let target = out.baseAddress {
+                scratch.ids.withUnsafeBufferPointer { ids in
+                    if let source = ids.baseAddress { target.update(from: source, count: count) }
+                }
+            }
+            return count
         }
-        return count
     }
 
     /// Appends the ids of valid UTF-8 `text` to `scratch.ids` through the `.model` pipeline or a
