@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests the Python package: builds libswifttok (release) if missing, pip-installs ./python into the
 # repo's .venv (made by scripts/setup.sh; /work/venv-scratch when there is none), and runs
-# pytest Tests/python. Extra arguments go to pytest. Exits non-zero on any failure.
+# pytest Tests/python, then a quick informational run of python/bench_python.py. Extra arguments go
+# to pytest. Exits non-zero on any test failure.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,4 +39,13 @@ rm -rf "$ROOT/python/build" "$ROOT/python/"*.egg-info
 # Run from the tests' directory with the installed package (not the source tree) on the path.
 cd "$ROOT/Tests/python"
 "$PY" -c "import swifttok, sys; print('[test-python] swifttok', swifttok.__version__, 'from', swifttok.__file__, 'library', swifttok.library_path())"
-exec "$PY" -m pytest -q -p no:cacheprovider "$@" .
+rc=0
+"$PY" -m pytest -q -p no:cacheprovider "$@" . || rc=$?
+
+# Informational, never fails the run (~20 s): issue 4's Python floors (short-call latency next to
+# tokenizers/tiktoken, Python batch vs the C batch call). SWIFTTOK_PY_BENCH=0 turns it off.
+if [[ "${SWIFTTOK_PY_BENCH:-1}" == 1 ]]; then
+    say "quick Python benchmark (informational): python/bench_python.py --quick"
+    "$PY" "$ROOT/python/bench_python.py" --quick || say "bench failed (ignored)"
+fi
+exit $rc

@@ -106,21 +106,33 @@ public func swifttok_encoding_overflowing(_ encoding: OpaquePointer?, _ index: I
     return e.overflowing[index].opaqueUnretained
 }
 
+/// Checks the common arguments of a short call: the handle and the caller's text in place.
+func shortCallArguments(_ tokenizer: OpaquePointer?, _ text: UnsafePointer<CChar>?, _ length: Int,
+                        _ flags: UInt32) throws(CError) -> (TokenizerHandle, UnsafeBufferPointer<UInt8>) {
+    guard let t = TokenizerHandle.from(tokenizer) else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL") }
+    guard flags & ~knownFlags == 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "unknown flags 0x\(String(flags, radix: 16))") }
+    return (t, try callerBuffer(text, length, "text"))
+}
+
+// The short-call paths read the caller's text in place and take the ids from the tokenizer's warm
+// scratch (Tokenizer.encodeIds(_:addSpecialTokens:into:)): no Swift allocation once warm.
+
 @c @implementation
 public func swifttok_encode_ids(_ tokenizer: OpaquePointer?, _ text: UnsafePointer<CChar>?, _ length: Int, _ flags: UInt32,
                                 _ ids: UnsafeMutablePointer<UInt32>?, _ capacity: Int,
                                 _ outCount: UnsafeMutablePointer<Int>?) -> swifttok_status {
     guard let outCount else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_count is NULL") }
     return guarded {
-        let (h, bytes) = try encodeArguments(tokenizer, text, length, flags)
-        let result = try h.tokenizer.encodeIds(bytes: bytes, addSpecialTokens: flags.addSpecialTokens)
-        outCount.pointee = result.count
-        if capacity >= 0 && result.count > capacity {
-            return fail(SWIFTTOK_ERROR_BUFFER_TOO_SMALL, "buffer too small: \(result.count) ids, capacity \(capacity)")
+        let (h, bytes) = try shortCallArguments(tokenizer, text, length, flags)
+        // A size_t capacity above PTRDIFF_MAX arrives negative: no buffer is that small.
+        let room = capacity < 0 ? Int.max : capacity
+        let count = try h.shortIds(bytes, flags.addSpecialTokens,
+                                   UnsafeMutableBufferPointer(start: ids, count: ids == nil ? 0 : room))
+        outCount.pointee = count
+        if count > room {
+            return fail(SWIFTTOK_ERROR_BUFFER_TOO_SMALL, "buffer too small: \(count) ids, capacity \(capacity)")
         }
-        if result.isEmpty { return SWIFTTOK_OK }
-        guard let ids else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "ids is NULL but capacity is \(capacity)") }
-        result.withUnsafeBufferPointer { ids.update(from: $0.baseAddress!, count: result.count) }  // Safe: non-empty.
+        if count > 0 && ids == nil { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "ids is NULL but capacity is \(capacity)") }
         return SWIFTTOK_OK
     }
 }
@@ -130,8 +142,8 @@ public func swifttok_count_tokens(_ tokenizer: OpaquePointer?, _ text: UnsafePoi
                                   _ outCount: UnsafeMutablePointer<Int>?) -> swifttok_status {
     guard let outCount else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_count is NULL") }
     return guarded {
-        let (h, bytes) = try encodeArguments(tokenizer, text, length, flags)
-        outCount.pointee = try h.tokenizer.encodeIds(bytes: bytes, addSpecialTokens: flags.addSpecialTokens).count
+        let (h, bytes) = try shortCallArguments(tokenizer, text, length, flags)
+        outCount.pointee = try h.shortIds(bytes, flags.addSpecialTokens, UnsafeMutableBufferPointer(start: nil, count: 0))
         return SWIFTTOK_OK
     }
 }

@@ -14,6 +14,10 @@ final class TokenizerHandle {
     let padToken: StableBuffer<UInt8>
     /// Computed once: the tokenizer is immutable, and the query showed up at ~0.5 us per call.
     let vocabSize: Int
+    /// The short calls (encode_ids, count_tokens) on `tokenizer`, through a closure that holds the
+    /// tokenizer: a method called on the stored `let` (or through a pointer) runs on a copy of the
+    /// whole value, a retain and release of every stage per call; a closure borrows its capture.
+    let shortIds: (UnsafeBufferPointer<UInt8>, Bool, UnsafeMutableBufferPointer<UInt32>) throws -> Int
 
     init(_ tokenizer: Tokenizer) {
         self.tokenizer = tokenizer
@@ -22,6 +26,9 @@ final class TokenizerHandle {
         u.padding = nil
         unpadded = u
         padToken = StableBuffer(Array((tokenizer.padding?.padToken ?? "").utf8) + [0])
+        shortIds = { text, addSpecialTokens, out in
+            try tokenizer.encodeIds(text, addSpecialTokens: addSpecialTokens, into: out)
+        }
     }
 
     deinit { padToken.free() }
@@ -233,6 +240,14 @@ final class TextsHandle {
         guard let p else { return }
         Unmanaged<TextsHandle>.fromOpaque(UnsafeRawPointer(p)).release()
     }
+}
+
+/// The caller's bytes in place (no copy), with the checks of `callerBytes`; valid for the call.
+func callerBuffer(_ p: UnsafeRawPointer?, _ length: Int, _ name: String) throws(CError) -> UnsafeBufferPointer<UInt8> {
+    if length == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
+    guard let p else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its length is \(UInt(bitPattern: length))") }
+    guard length > 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "\(name) length is too large") }
+    return UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: length)
 }
 
 /// Copies caller bytes, checking the pointer/length pair (NULL is fine only with length 0).

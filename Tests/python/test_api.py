@@ -114,6 +114,31 @@ def test_argument_errors():
         tok.encode(["pre", "tokenized"])
 
 
+def test_pipelined_batch_errors_and_padding(monkeypatch):
+    """The chunked batch path raises what the one-call path raises, and is not taken with padding
+    (padding is to the longest of the whole batch)."""
+    tok = swifttok.Tokenizer.from_str(tiny_json())
+    ref = tokenizers.Tokenizer.from_str(tiny_json())
+    texts = ["hello world !"] * 50 + ["world"] * 50 + ["hello " * 30]
+    monkeypatch.setattr(swifttok.Tokenizer, "_PIPELINE_BYTES", 1)
+    monkeypatch.setattr(swifttok.Tokenizer, "_CHUNK_BYTES", 64)
+    assert tok.encode_batch(texts, num_threads=1) == [e.ids for e in ref.encode_batch(texts)]
+    bad = texts[:80] + [b"ok \xc3"] + texts[80:]
+    with pytest.raises(SwiftTokError) as chunked:
+        tok.encode_batch(bad)
+    monkeypatch.setattr(swifttok.Tokenizer, "_PIPELINE_BYTES", 1 << 40)
+    with pytest.raises(SwiftTokError) as whole:
+        tok.encode_batch(bad)
+    assert chunked.value.status == whole.value.status == Status.INVALID_UTF8
+    assert str(chunked.value) == str(whole.value)
+    monkeypatch.setattr(swifttok.Tokenizer, "_PIPELINE_BYTES", 1)
+    for t in (tok, ref):
+        t.enable_padding(pad_id=1, pad_token="[PAD]")
+    got = tok.encode_batch(texts, num_threads=1)
+    assert got == [e.ids for e in ref.encode_batch(texts)]
+    assert len({len(ids) for ids in got}) == 1  # All padded to the longest of the whole batch.
+
+
 def test_bad_ids():
     tok = swifttok.Tokenizer.from_str(tiny_json())
     raises(Status.INVALID_ARGUMENT, tok.decode, [2, -1])

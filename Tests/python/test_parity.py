@@ -84,6 +84,18 @@ def test_batch_equals_single_and_reference(vocab):
     assert [ours.encode_ids(t, add_special_tokens=False) for t in texts] == want_plain
 
 
+def test_pipelined_batch_lists(vocab, monkeypatch):
+    """Large batches are encoded in chunks while earlier chunks become lists: the same ids as one call."""
+    ours, ref, texts = vocab
+    want = [e.ids for e in ref.encode_batch(texts)]
+    monkeypatch.setattr(swifttok.Tokenizer, "_PIPELINE_BYTES", 1)
+    monkeypatch.setattr(swifttok.Tokenizer, "_CHUNK_BYTES", 3000)  # Many chunks, some of one text.
+    assert ours.encode_batch(texts) == want
+    assert ours.encode_batch(texts, num_threads=1) == want
+    want_plain = [e.ids for e in ref.encode_batch(texts, add_special_tokens=False)]
+    assert ours.encode_batch(texts, add_special_tokens=False, num_threads=2) == want_plain
+
+
 def test_numpy_batch(vocab):
     np = pytest.importorskip("numpy")
     ours, ref, texts = vocab

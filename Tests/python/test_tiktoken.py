@@ -35,6 +35,8 @@ def test_ids_and_decode(pair, paragraphs):
     for text, w in zip(texts, want):
         assert ours.encode(text).ids == w, text[:200]
         assert ours.count_tokens(text) == len(w)
+        assert ours.encode_ids(text) == w, text[:200]
+        assert ours.encode_ids(text.encode()) == w  # bytes in: the same short-call path
     # The ids of a whole text decode back to that text (tiktoken agrees).
     assert ours.decode_batch(want, skip_special_tokens=False) == [enc.decode(w) for w in want]
     # Distinct tokens, as tokenizers counts; tiktoken's n_vocab is the largest id + 1 (cl100k has

@@ -325,6 +325,15 @@ extension AddedVocabulary {
     /// The pieces of `text`, each an added token's id or nil, as `extractAndNormalize` cuts them
     /// when the tokenizer has no normalizer (normalized text = original text) — or, when
     /// `hasNormalizedMatches` is false, the cut made on the original text before normalizing.
+    /// `rawPieces(text)`, or nil when that is `text` as one plain piece: the common case of a
+    /// short call, answered without building an array.
+    func rawPiecesUnlessPlain(_ text: UnsafeBufferPointer<UInt8>) -> [(range: Range<Int>, id: UInt32?)]? {
+        guard normalizedMatcher.isEmpty else { return rawPieces(text) }
+        if rawMatcher.isEmpty || text.isEmpty { return text.isEmpty ? [] : nil }
+        let first = AddedVocabulary.findMatches(text, rawMatcher, rawPatterns, skipSpecial: encodeSpecialTokens)
+        return first.isEmpty ? nil : first.filter { !$0.range.isEmpty }
+    }
+
     func rawPieces(_ text: UnsafeBufferPointer<UInt8>) -> [(range: Range<Int>, id: UInt32?)] {
         var first = rawMatcher.isEmpty ? [] : AddedVocabulary.findMatches(text, rawMatcher, rawPatterns, skipSpecial: encodeSpecialTokens)
         if first.isEmpty { first = [(0..<text.count, nil)] }

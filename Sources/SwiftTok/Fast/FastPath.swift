@@ -45,6 +45,8 @@ struct FastScratch {
     /// Buffers of the SentencePiece `.model` pipeline.
     var sentencePiece = SentencePiece.Scratch()
     var unigramBounds: [Int] = []
+    /// The ids of one short call (`Tokenizer.withIds`), reused from call to call.
+    var ids: [UInt32] = []
 
     /// Small caches for one call (cheap to make), large ones for a worker of a batch.
     init(small: Bool) {
@@ -131,5 +133,25 @@ final class ScratchPool: Sendable {
         free.withLock { list in
             if list.count < ScratchPool.limit { list.append(s) }
         }
+    }
+
+    /// A scratch in a box, worked on in place: moving a FastScratch out of the pool and back
+    /// retains and releases each of its buffers, a cost that shows on short calls.
+    final class Box: @unchecked Sendable {
+        // @unchecked: a box is out of the pool (`boxes`, under its lock) while one call uses it.
+        var scratch = FastScratch(small: false)
+    }
+
+    private let boxes = Mutex<[Box]>([])
+
+    /// Runs `body` on a warm scratch of this pool without copying it (the short-call path).
+    func withScratch<R>(_ body: (inout FastScratch) throws -> R) rethrows -> R {
+        let box = boxes.withLock { $0.popLast() } ?? Box()
+        defer {
+            boxes.withLock { list in
+                if list.count < ScratchPool.limit { list.append(box) }
+            }
+        }
+        return try body(&box.scratch)
     }
 }
