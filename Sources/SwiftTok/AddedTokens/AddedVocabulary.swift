@@ -322,9 +322,6 @@ extension AddedVocabulary {
     /// True when there are no added tokens to find at all.
     var matchesNothing: Bool { rawMatcher.isEmpty && normalizedMatcher.isEmpty }
 
-    /// The pieces of `text`, each an added token's id or nil, as `extractAndNormalize` cuts them
-    /// when the tokenizer has no normalizer (normalized text = original text) — or, when
-    /// `hasNormalizedMatches` is false, the cut made on the original text before normalizing.
     /// `rawPieces(text)`, or nil when that is `text` as one plain piece: the common case of a
     /// short call, answered without building an array.
     func rawPiecesUnlessPlain(_ text: UnsafeBufferPointer<UInt8>) -> [(range: Range<Int>, id: UInt32?)]? {
@@ -334,6 +331,9 @@ extension AddedVocabulary {
         return first.isEmpty ? nil : first.filter { !$0.range.isEmpty }
     }
 
+    /// The pieces of `text`, each an added token's id or nil, as `extractAndNormalize` cuts them
+    /// when the tokenizer has no normalizer (normalized text = original text) — or, when
+    /// `hasNormalizedMatches` is false, the cut made on the original text before normalizing.
     func rawPieces(_ text: UnsafeBufferPointer<UInt8>) -> [(range: Range<Int>, id: UInt32?)] {
         var first = rawMatcher.isEmpty ? [] : AddedVocabulary.findMatches(text, rawMatcher, rawPatterns, skipSpecial: encodeSpecialTokens)
         if first.isEmpty { first = [(0..<text.count, nil)] }
