@@ -45,10 +45,14 @@ struct FastScratch {
     /// Buffers of the SentencePiece `.model` pipeline.
     var sentencePiece = SentencePiece.Scratch()
     var unigramBounds: [Int] = []
+    /// Unigram words (raw bytes, see `UnigramFastPath.encodeWord`) → ids, behind `hot`; apart from
+    /// `bpeCache`, whose keys are pieces (the same bytes may be a word and a different piece).
+    var unigramWords: Models.BPE.Cache
 
     /// Small caches for one call (cheap to make), large ones for a worker of a batch.
     init(small: Bool) {
         bpeCache = Models.BPE.Cache(capacity: small ? 64 : 1 << 18)
+        unigramWords = Models.BPE.Cache(capacity: small ? 64 : 1 << 16)
         hot = HotPieceCache(log2Size: small ? 6 : 16)
     }
 }
@@ -78,9 +82,8 @@ extension Tokenizer {
                         out += try generalIds(Array(chunk))
                     }
                 case .unigram(let f):
-                    try f.encode(segment, into: &ids, scratch: &scratch) { chunk, out in
-                        out += try generalIds(Array(chunk))
-                    }
+                    // The tokenizer is passed borrowed: a closure capturing `self` copied it per segment.
+                    try f.encode(segment, into: &ids, scratch: &scratch, general: self)
                 }
             }
         }
