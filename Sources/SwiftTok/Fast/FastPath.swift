@@ -48,11 +48,16 @@ struct FastScratch {
     /// Unigram words (raw bytes, see `UnigramFastPath.encodeWord`) → ids, behind `hot`; apart from
     /// `bpeCache`, whose keys are pieces (the same bytes may be a word and a different piece).
     var unigramWords: Models.BPE.Cache
+    /// Unigram words: a small hot cache in front of `hot` (same hash, fewer slots: `slot & unigramHotMask`).
+    var unigramHot: HotPieceCache
+    let unigramHotMask: Int
 
     /// Small caches for one call (cheap to make), large ones for a worker of a batch.
     init(small: Bool) {
         bpeCache = Models.BPE.Cache(capacity: small ? 64 : 1 << 18)
         unigramWords = Models.BPE.Cache(capacity: small ? 64 : 1 << 16)
+        unigramHot = HotPieceCache(log2Size: small ? 4 : 12)
+        unigramHotMask = small ? 15 : (1 << 12) - 1
         hot = HotPieceCache(log2Size: small ? 6 : 16)
     }
 }

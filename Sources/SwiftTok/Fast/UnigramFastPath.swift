@@ -10,7 +10,9 @@
 /// the general pipeline; runs of ASCII stretches are normalized here by tables made at load by
 /// running the tokenizer's own normalizer components on each ASCII byte, pre-tokenized here, and
 /// segmented by the model through a per-thread cache of piece → ids. Tested against the general path.
-struct UnigramFastPath: Sendable {
+///
+/// A class, so the fast path enum copied per call (`Tokenizer.fastIds`) costs one retain.
+final class UnigramFastPath: Sendable {
     enum Step: Sendable {
         /// Each ASCII byte → its bytes under one per-character component.
         case table([[UInt8]])
@@ -46,6 +48,7 @@ struct UnigramFastPath: Sendable {
         self.model = m
         // Pre-tokenizer: Metaspace, or WhitespaceSplit then Metaspace.
         var meta: PreTokenizers.Metaspace?
+        let whitespaceSplit: Bool
         switch preTokenizer {
         case .metaspace(let x)?: meta = x; whitespaceSplit = false
         case .sequence(let items)?:
@@ -54,6 +57,7 @@ struct UnigramFastPath: Sendable {
             whitespaceSplit = true
         default: return nil
         }
+        self.whitespaceSplit = whitespaceSplit
         guard let meta, meta.prependScheme != .first else { return nil }
         var rep: [UInt8] = []
         UTF8Text.appendScalar(meta.replacement, to: &rep)
@@ -234,10 +238,11 @@ struct UnigramFastPath: Sendable {
         }
     }
 
-    /// Metaspace alone with `split`: a stretch that is a space and printable ASCII (" word") is
-    /// looked up by its raw bytes in the hot cache and on a miss normalized and split alone (it
-    /// starts with the replacement, so it is whole pieces, none prepended, whatever comes before);
-    /// other stretches, and the first one, take the cut-based path.
+    /// Metaspace alone with `split`: a stretch after the first that is ASCII without CR (" word",
+    /// " word\nword") is looked up by its raw bytes in the word caches and on a miss normalized
+    /// and split alone, as `encodeASCII` would (it starts with a space, so it is whole pieces,
+    /// none prepended, whatever comes before; it ends before a cut, or at the end of the text
+    /// where a right strip applies to it alone); other stretches, and the first, take the cut path.
     func encodeByStretch(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
                          general: Tokenizer) throws {
         guard let base = text.baseAddress else { return }
@@ -254,7 +259,7 @@ struct UnigramFastPath: Sendable {
                     continue
                 }
                 if b == 0x20 && j + 1 < n && Self.isGraphic(base[j - 1]) && Self.isGraphic(base[j + 1]) { break }
-                simple = false
+                if b >= 0x80 || b == 0x0D { simple = false }
                 j += 1
             }
             if simple {
@@ -271,15 +276,20 @@ struct UnigramFastPath: Sendable {
         }
     }
 
-    /// A word of printable ASCII (or a space and one, for `encodeByStretch`) through the hot cache (keyed by its raw bytes).
+    /// A word of printable ASCII (or a stretch, for `encodeByStretch`) through the word caches (keyed by its raw bytes).
     @inline(__always)
     func encodeWord(_ w: UnsafeBufferPointer<UInt8>, readable: Int, into out: inout [UInt32], scratch: inout FastScratch) throws {
         if w.count <= 16 {
+            // A small cache that stays in L2 (the most frequent words), then the large one.
             let key = scratch.hot.key(w, readable: readable)
-            if scratch.hot.lookup(key, into: &out) { return }
+            let small = HotPieceCache.Key(w0: key.w0, w1: key.w1, length: key.length, slot: key.slot & scratch.unigramHotMask)
+            if scratch.unigramHot.lookup(small, into: &out) { return }
             let start = out.count
-            try encodeWordCached(w, into: &out, scratch: &scratch)
-            scratch.hot.store(key, out[start...])
+            if !scratch.hot.lookup(key, into: &out) {
+                try encodeWordCached(w, into: &out, scratch: &scratch)
+                scratch.hot.store(key, out[start...])
+            }
+            scratch.unigramHot.store(small, out[start...])
         } else {
             try encodeWordCached(w, into: &out, scratch: &scratch)
         }
@@ -295,9 +305,10 @@ struct UnigramFastPath: Sendable {
         scratch.unigramWords.insert(w, hash: h, ids: out[start...])
     }
 
-    /// A word (or " word") normalized alone, split, and its pieces segmented (through the piece cache).
+    /// A word (or a stretch) normalized alone, split, and its pieces segmented (through the piece cache).
     func encodeWordMiss(_ w: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch) throws {
-        if !wordNeedsSteps {
+        // Words of the word path skip steps that leave printable ASCII alone; stretches do not.
+        if steps.isEmpty || (!wordNeedsSteps && !byteClass.isEmpty) {
             return try split(w, into: &out, scratch: &scratch)
         }
         var a: [UInt8] = []
