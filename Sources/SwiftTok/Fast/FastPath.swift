@@ -47,11 +47,21 @@ struct FastScratch {
     var unigramBounds: [Int] = []
     /// The ids of one short call (`Tokenizer.withIds`), reused from call to call.
     var ids: [UInt32] = []
+    /// Unigram words (raw bytes, see `UnigramFastPath.encodeWord`) → ids, behind `hot`; apart from
+    /// `bpeCache`, whose keys are pieces (the same bytes may be a word and a different piece).
+    var unigramWords: Models.BPE.Cache
+    /// Unigram words: a small hot cache in front of `hot` (same hash, fewer slots: `slot & unigramHotMask`).
+    var unigramHot: HotPieceCache
+    let unigramHotMask: Int
 
-    /// Small caches for one call (cheap to make), large ones for a worker of a batch.
-    init(small: Bool) {
-        bpeCache = Models.BPE.Cache(capacity: small ? 64 : 1 << 18)
-        hot = HotPieceCache(log2Size: small ? 6 : 16)
+    /// Caches sized for a worker of a batch; short calls borrow one warm from the tokenizer's
+    /// `ScratchPool`, so none is built per call.
+    init() {
+        bpeCache = Models.BPE.Cache(capacity: 1 << 18)
+        unigramWords = Models.BPE.Cache(capacity: 1 << 16)
+        unigramHot = HotPieceCache(log2Size: 12)
+        unigramHotMask = (1 << 12) - 1
+        hot = HotPieceCache(log2Size: 16)
     }
 }
 
@@ -80,9 +90,8 @@ extension Tokenizer {
                         out += try generalIds(Array(chunk))
                     }
                 case .unigram(let f):
-                    try f.encode(segment, into: &ids, scratch: &scratch) { chunk, out in
-                        out += try generalIds(Array(chunk))
-                    }
+                    // The tokenizer is passed borrowed: a closure capturing `self` copied it per segment.
+                    try f.encode(segment, into: &ids, scratch: &scratch, general: self)
                 }
             }
         }
@@ -126,7 +135,7 @@ final class ScratchPool: Sendable {
     static let limit = 16
 
     func take() -> FastScratch {
-        free.withLock { $0.popLast() } ?? FastScratch(small: false)
+        free.withLock { $0.popLast() } ?? FastScratch()
     }
 
     func give(_ s: FastScratch) {
@@ -139,7 +148,7 @@ final class ScratchPool: Sendable {
     /// retains and releases each of its buffers, a cost that shows on short calls.
     final class Box: @unchecked Sendable {
         // @unchecked: a box is out of the pool (`boxes`, under its lock) while one call uses it.
-        var scratch = FastScratch(small: false)
+        var scratch = FastScratch()
     }
 
     private let boxes = Mutex<[Box]>([])

@@ -10,7 +10,9 @@
 /// the general pipeline; runs of ASCII stretches are normalized here by tables made at load by
 /// running the tokenizer's own normalizer components on each ASCII byte, pre-tokenized here, and
 /// segmented by the model through a per-thread cache of piece → ids. Tested against the general path.
-struct UnigramFastPath: Sendable {
+///
+/// A class, so the fast path enum copied per call (`Tokenizer.fastIds`) costs one retain.
+final class UnigramFastPath: Sendable {
     enum Step: Sendable {
         /// Each ASCII byte → its bytes under one per-character component.
         case table([[UInt8]])
@@ -30,12 +32,23 @@ struct UnigramFastPath: Sendable {
     let prependAlways: Bool
     let split: Bool
     let model: Models.Unigram
+    /// The word path (WhitespaceSplit only): each byte's class, `wordByte`, `separator` or
+    /// `special`; empty when the word path is off.
+    let byteClass: [UInt8]
+    /// Whether a word (printable ASCII) must go through the steps before it is split: false when
+    /// the only steps are space runs and a right strip, which leave such a word as it is.
+    let wordNeedsSteps: Bool
+
+    static let wordByte: UInt8 = 0
+    static let separator: UInt8 = 1
+    static let special: UInt8 = 2
 
     init?(normalizer: Normalizer?, preTokenizer: PreTokenizer?, model: Model) {
         guard case .unigram(let m) = model else { return nil }
         self.model = m
         // Pre-tokenizer: Metaspace, or WhitespaceSplit then Metaspace.
         var meta: PreTokenizers.Metaspace?
+        let whitespaceSplit: Bool
         switch preTokenizer {
         case .metaspace(let x)?: meta = x; whitespaceSplit = false
         case .sequence(let items)?:
@@ -44,6 +57,7 @@ struct UnigramFastPath: Sendable {
             whitespaceSplit = true
         default: return nil
         }
+        self.whitespaceSplit = whitespaceSplit
         guard let meta, meta.prependScheme != .first else { return nil }
         var rep: [UInt8] = []
         UTF8Text.appendScalar(meta.replacement, to: &rep)
@@ -107,6 +121,42 @@ struct UnigramFastPath: Sendable {
             }
         }
         self.steps = steps
+        wordNeedsSteps = steps.contains { step in
+            switch step {
+            case .spaceRuns, .stripRight: return false
+            default: return true
+            }
+        }
+        byteClass = whitespaceSplit ? Self.byteClasses(steps) : []
+    }
+
+    /// The word path's byte classes. A word is a run of printable ASCII bytes; every such byte
+    /// normalizes (by the per-character steps) to bytes with no whitespace (checked in `init?`).
+    /// A separator is an ASCII whitespace byte (not CR) whose output under every per-character
+    /// step is whitespace only and not empty, so with WhitespaceSplit the pre-tokens of the
+    /// normalized text are exactly the normalized words. Everything else (controls, CR, bytes
+    /// >= 0x80) is special: the stretch around it takes the cut-based path.
+    /// Off (empty) when space runs become something other than a space: then spaces may join words.
+    static func byteClasses(_ steps: [Step]) -> [UInt8] {
+        for step in steps {
+            if case .spaceRuns(let c) = step, c != [0x20] { return [] }
+        }
+        var classes = [UInt8](repeating: special, count: 256)
+        for b in 0x21...0x7E { classes[b] = wordByte }
+        for b: UInt8 in [0x09, 0x0A, 0x0B, 0x0C, 0x20] {
+            var bytes = [b]
+            for step in steps {
+                switch step {
+                case .table(let t): bytes = bytes.flatMap { $0 < 0x80 ? t[Int($0)] : [$0] }
+                case .byteMap(let t): bytes = bytes.map { $0 < 0x80 ? t[Int($0)] : $0 }
+                case .replace, .spaceRuns, .stripRight: break  // never match nor make whitespace here
+                }
+            }
+            if !bytes.isEmpty && bytes.allSatisfy({ $0 == 0x20 || (0x09...0x0C).contains($0) }) {
+                classes[Int(b)] = separator
+            }
+        }
+        return classes
     }
 
     /// ASCII whitespace or a non-ASCII White_Space scalar in UTF-8 `bytes`.
@@ -123,8 +173,159 @@ struct UnigramFastPath: Sendable {
     @inline(__always) static func isGraphic(_ b: UInt8) -> Bool { b &- 0x21 < 0x5E }
 
     /// Appends the ids of `text` (no added tokens in it).
+    ///
+    /// With WhitespaceSplit (the word path), one pass over the bytes: each word (printable ASCII
+    /// between separators) is looked up by its raw bytes in the per-thread hot cache, and on a
+    /// miss normalized, split and segmented alone (its pre-tokens are the same as in the whole
+    /// text, see `byteClasses`). A word with a special byte sends the text between the cuts
+    /// around it (see `encodeStretches`) down the cut-based path, after taking back the ids
+    /// appended since the cut before it.
     func encode(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
-                general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) throws {
+                general: Tokenizer) throws {
+        guard let base = text.baseAddress else { return }
+        if byteClass.isEmpty {
+            if split { return try encodeByStretch(text, into: &out, scratch: &scratch, general: general) }
+            return try encodeStretches(text, into: &out, scratch: &scratch, general: general)
+        }
+        let n = text.count
+        let startCount = out.count
+        var sawWord = false
+        var lastCut = 0            // the last cut before the current position
+        var outAtCut = out.count   // ids appended up to it
+        let cls = byteClass  // indexed directly: a closure here would capture (copy) the tokenizer
+        do {
+            var i = 0
+            while i < n {
+                let b = base[i]
+                let c = cls[Int(b)]
+                if c == Self.separator {
+                    if b == 0x20 && i > 0 && i + 1 < n && Self.isGraphic(base[i - 1]) && Self.isGraphic(base[i + 1]) {
+                        lastCut = i
+                        outAtCut = out.count
+                    }
+                    i += 1
+                    continue
+                }
+                let s = i
+                var flags = c
+                i += 1
+                while i < n {
+                    let c = cls[Int(base[i])]
+                    if c == Self.separator { break }
+                    flags |= c
+                    i += 1
+                }
+                if flags == Self.wordByte {
+                    sawWord = true
+                    try encodeWord(UnsafeBufferPointer(start: base + s, count: i - s), readable: n - s, into: &out, scratch: &scratch)
+                    continue
+                }
+                // A special byte: the stretches from the last cut to the next one take the cut path.
+                var j = i
+                while j < n && !(base[j] == 0x20 && Self.isGraphic(base[j - 1]) && j + 1 < n && Self.isGraphic(base[j + 1])) { j += 1 }
+                out.removeLast(out.count - outAtCut)
+                try encodeStretches(UnsafeBufferPointer(start: base + lastCut, count: j - lastCut), into: &out, scratch: &scratch, general: general)
+                sawWord = true
+                i = j
+                lastCut = j
+                outAtCut = out.count
+            }
+        }
+        if !sawWord {
+            // Only separators: the cut path decides (it defers an empty normalization to the general one).
+            out.removeLast(out.count - startCount)
+            try encodeStretches(text, into: &out, scratch: &scratch, general: general)
+        }
+    }
+
+    /// Metaspace alone with `split`: a stretch after the first that is ASCII without CR (" word",
+    /// " word\nword") is looked up by its raw bytes in the word caches and on a miss normalized
+    /// and split alone, as `encodeASCII` would (it starts with a space, so it is whole pieces,
+    /// none prepended, whatever comes before; it ends before a cut, or at the end of the text
+    /// where a right strip applies to it alone); other stretches, and the first, take the cut path.
+    func encodeByStretch(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
+                         general: Tokenizer) throws {
+        guard let base = text.baseAddress else { return }
+        let n = text.count
+        var s = 0          // start of the current stretch
+        var slowStart = 0  // start of the stretches not encoded yet
+        while s < n {
+            var j = s + 1
+            var simple = s > 0
+            while j < n {
+                let b = base[j]
+                if Self.isGraphic(b) {
+                    j += 1
+                    continue
+                }
+                if b == 0x20 && j + 1 < n && Self.isGraphic(base[j - 1]) && Self.isGraphic(base[j + 1]) { break }
+                if b >= 0x80 || b == 0x0D { simple = false }
+                j += 1
+            }
+            if simple {
+                if s > slowStart {
+                    try encodeStretches(UnsafeBufferPointer(start: base + slowStart, count: s - slowStart), into: &out, scratch: &scratch, general: general)
+                }
+                try encodeWord(UnsafeBufferPointer(start: base + s, count: j - s), readable: n - s, into: &out, scratch: &scratch)
+                slowStart = j
+            }
+            s = j
+        }
+        if n > slowStart {
+            try encodeStretches(UnsafeBufferPointer(start: base + slowStart, count: n - slowStart), into: &out, scratch: &scratch, general: general)
+        }
+    }
+
+    /// A word of printable ASCII (or a stretch, for `encodeByStretch`) through the word caches (keyed by its raw bytes).
+    @inline(__always)
+    func encodeWord(_ w: UnsafeBufferPointer<UInt8>, readable: Int, into out: inout [UInt32], scratch: inout FastScratch) throws {
+        if w.count <= 16 {
+            // A small cache that stays in L2 (the most frequent words), then the large one.
+            let key = scratch.hot.key(w, readable: readable)
+            let small = HotPieceCache.Key(w0: key.w0, w1: key.w1, length: key.length, slot: key.slot & scratch.unigramHotMask)
+            if scratch.unigramHot.lookup(small, into: &out) { return }
+            let start = out.count
+            if !scratch.hot.lookup(key, into: &out) {
+                try encodeWordCached(w, into: &out, scratch: &scratch)
+                scratch.hot.store(key, out[start...])
+            }
+            scratch.unigramHot.store(small, out[start...])
+        } else {
+            try encodeWordCached(w, into: &out, scratch: &scratch)
+        }
+    }
+
+    /// The word through the second-level word cache (longer words, or more than 3 ids).
+    func encodeWordCached(_ w: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch) throws {
+        if w.count > Models.BPE.Cache.maxPieceLength { return try encodeWordMiss(w, into: &out, scratch: &scratch) }
+        let h = ByteSliceTable.hash(w)
+        if scratch.unigramWords.lookup(w, hash: h, into: &out) { return }
+        let start = out.count
+        try encodeWordMiss(w, into: &out, scratch: &scratch)
+        scratch.unigramWords.insert(w, hash: h, ids: out[start...])
+    }
+
+    /// A word (or a stretch) normalized alone, split, and its pieces segmented (through the piece cache).
+    func encodeWordMiss(_ w: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch) throws {
+        // Words of the word path skip steps that leave printable ASCII alone; stretches do not.
+        if steps.isEmpty || (!wordNeedsSteps && !byteClass.isEmpty) {
+            return try split(w, into: &out, scratch: &scratch)
+        }
+        var a: [UInt8] = []
+        var b: [UInt8] = []
+        swap(&a, &scratch.unigramBuffer)
+        swap(&b, &scratch.unigramBuffer2)
+        normalize(w, &a, &b)
+        defer {
+            scratch.unigramBuffer = a
+            scratch.unigramBuffer2 = b
+        }
+        try a.withUnsafeBufferPointer { try split($0, into: &out, scratch: &scratch) }
+    }
+
+    /// The cut-based path: appends the ids of `text` (no added tokens in it).
+    func encodeStretches(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
+                general: Tokenizer) throws {
         let n = text.count
         var runStart = 0   // start of the current run of ASCII stretches
         var stretch = 0    // start of the current stretch
@@ -135,7 +336,7 @@ struct UnigramFastPath: Sendable {
             if cut {
                 if special {
                     if stretch > runStart { try encodeASCII(UnsafeBufferPointer(rebasing: text[runStart..<stretch]), into: &out, scratch: &scratch, general: general) }
-                    try general(UnsafeBufferPointer(rebasing: text[stretch..<i]), &out)
+                    out += try general.generalIds(Array(text[stretch..<i]))
                     runStart = i
                     special = false
                 }
@@ -151,13 +352,28 @@ struct UnigramFastPath: Sendable {
 
     /// An ASCII run (no CR): normalized by the steps, pre-tokenized, segmented through the cache.
     func encodeASCII(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
-                     general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) throws {
-        if steps.isEmpty { return try split(text, into: &out, scratch: &scratch, general: general) }
+                     general: Tokenizer) throws {
+        if steps.isEmpty { return try split(text, into: &out, scratch: &scratch) }
         // Taken out of the scratch (not copied), so appends do not copy the buffers.
         var a: [UInt8] = []
         var b: [UInt8] = []
         swap(&a, &scratch.unigramBuffer)
         swap(&b, &scratch.unigramBuffer2)
+        normalize(text, &a, &b)
+        defer {
+            scratch.unigramBuffer = a
+            scratch.unigramBuffer2 = b
+        }
+        if a.isEmpty {
+            // The general pipeline decides what an input that normalizes to nothing gives.
+            out += try general.generalIds(Array(text))
+            return
+        }
+        try a.withUnsafeBufferPointer { try split($0, into: &out, scratch: &scratch) }
+    }
+
+    /// `text` through the steps into `a` (`b` is a second buffer).
+    func normalize(_ text: UnsafeBufferPointer<UInt8>, _ a: inout [UInt8], _ b: inout [UInt8]) {
         a.removeAll(keepingCapacity: true)
         a.append(contentsOf: text)
         for step in steps {
@@ -197,22 +413,11 @@ struct UnigramFastPath: Sendable {
             }
             swap(&a, &b)
         }
-        defer {
-            scratch.unigramBuffer = a
-            scratch.unigramBuffer2 = b
-        }
-        if a.isEmpty {
-            // The general pipeline decides what an input that normalizes to nothing gives.
-            try general(text, &out)
-            return
-        }
-        try a.withUnsafeBufferPointer { try split($0, into: &out, scratch: &scratch, general: general) }
     }
 
     /// Pre-tokenizes normalized ASCII-run text and encodes its pieces: the Metaspace output of
     /// every pre-token is written once into one buffer, and pieces are slices of it.
-    func split(_ norm: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
-               general: (UnsafeBufferPointer<UInt8>, inout [UInt32]) throws -> Void) throws {
+    func split(_ norm: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch) throws {
         var buf: [UInt8] = []
         var bounds: [Int] = []
         swap(&buf, &scratch.unigramPiece)
