@@ -35,8 +35,6 @@ def _seed(name, salt):
 
 def _check(rep):
     summary.record(f"spm:{rep.model}", rep.input_set, rep.compared, rep.mismatches)
-    if rep.ties:
-        summary.record(f"spm:{rep.model}", rep.input_set + " (equal-score ties, not counted)", rep.ties, 0)
     summary.NOTES.append(f"  spm:{rep.model} {rep.input_set}: {rep.compared} comparisons in {rep.seconds:.1f} s")
     assert rep.ok, "\n" + rep.text()
 
@@ -53,10 +51,18 @@ def test_spm_corpora(name, shared, swifttok, spm_documents):
     _check(run_encode_parity(swifttok, name, sp, label, spm_documents))
 
 
+def _long_texts(vector_texts):
+    """Inputs long enough (~20,000 pieces) that sentencepiece 0.2.3 rebases its Viterbi scores
+    (past ±100,000) before runs whose segmentation is an equal-score tie."""
+    body = "".join(vector_texts)[:70_000]
+    return [body + " " + c * n + " y" for c, n in (("x", 173), ("-", 161), ("0", 157))]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_spm_testvectors(name, shared, swifttok, vector_texts):
     sp = load_processor(name)
-    _check(run_encode_parity(swifttok, name, sp, "testvectors", list(vector_texts) + EDGE_TEXTS))
+    texts = list(vector_texts) + EDGE_TEXTS + _long_texts(vector_texts)
+    _check(run_encode_parity(swifttok, name, sp, "testvectors", texts))
 
 
 @pytest.mark.parametrize("name", NAMES)
