@@ -33,31 +33,59 @@ extension SentencePiece {
             var start: Int32 = -1
         }
 
+        /// sentencepiece 0.2.3 rebases path scores once the score reaching a position leaves
+        /// [-rescaleBound, rescaleBound] (read from the PyPI wheel's machine code; its float sums
+        /// would otherwise lose the precision that decides ties on long runs).
+        static let rescaleBound: Float = 100_000
+
+        /// The score of a user-defined piece `length` bytes long in sentencepiece 0.2.3's
+        /// `EncodeOptimized` as the wheel computes it: `(length - 1) * 0.1` in double, then float
+        /// (its source's `length * max_score_ - 0.1` is not what the binary does).
+        @inline(__always)
+        static func userDefinedScore(length: Int) -> Float {
+            Float(Double(Int32(truncatingIfNeeded: length - 1)) * 0.1)
+        }
+
         /// Appends (start, end, id) of the best segmentation of `text` to `out`, in order.
+        ///
+        /// Arithmetic as the sentencepiece 0.2.3 wheel does it (x86-64, SSE): every candidate is
+        /// a float sum `score + tillHere`, compared with strict `>` against the stored float; the
+        /// unknown candidate is `(minScore - 10) + tillHere` in float; and when `tillHere` leaves
+        /// ±100,000 the scores of the current position and of every reached position up to the
+        /// furthest end seen so far are rebased by subtracting `tillHere` (in float) before going on.
         func encode(_ text: UnsafeBufferPointer<UInt8>, nodes: inout [Node], into out: inout [(Int, Int, Int32)]) {
             let size = text.count
             if size == 0 { return }
             // spm: `min_score() - kUnkPenalty` in float.
             let unkScore: Float = minScore - 10.0
+            let bound = Unigram.rescaleBound
             nodes.removeAll(keepingCapacity: true)
             nodes.append(contentsOf: repeatElement(Node(), count: size + 1))
             nodes.withUnsafeMutableBufferPointer { best in
                 scores.withUnsafeBufferPointer { scores in
                     types.withUnsafeBufferPointer { types in
                         var startsAt = 0
+                        // The furthest end position any candidate has reached.
+                        var maxEnd = 0
                         while startsAt < size {
-                            let tillHere = best[startsAt].score
+                            var tillHere = best[startsAt].score
+                            if tillHere < -bound || tillHere > bound {
+                                var c = startsAt
+                                while c <= maxEnd {
+                                    if c == startsAt || best[c].start != -1 { best[c].score -= tillHere }
+                                    c += 1
+                                }
+                                tillHere = 0
+                            }
                             let mblen = Swift.min(UTF8Text.oneCharLen(text[startsAt]), size - startsAt)
                             var hasSingleNode = false
                             trie.forEachPrefix(text, from: startsAt) { length, id in
                                 let t = types[Int(id)]
                                 if t == .unused { return }
-                                // sentencepiece 0.2.3 (the PyPI build) keeps path scores in float and
-                                // scores a user-defined piece by its stored score like any other: its
-                                // source's `length * max_score - 0.1` in double disagrees with it on
-                                // ties (found on albert's runs of '-' and '!'), float sums agree.
-                                let candidate: Float = scores[Int(id)] + tillHere
                                 let end = startsAt + length
+                                if end > maxEnd { maxEnd = end }
+                                let score = t == .userDefined ? Unigram.userDefinedScore(length: length) : scores[Int(id)]
+                                let candidate: Float = score + tillHere
                                 if best[end].start == -1 || candidate > best[end].score {
                                     best[end].score = candidate
                                     best[end].start = Int32(startsAt)
@@ -73,6 +101,7 @@ extension SentencePiece {
                                     best[end].start = Int32(startsAt)
                                     best[end].id = unkId
                                 }
+                                if end > maxEnd { maxEnd = end }
                             }
                             startsAt += mblen
                         }
