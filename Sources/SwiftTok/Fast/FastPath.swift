@@ -66,6 +66,25 @@ struct FastScratch {
 }
 
 extension Tokenizer {
+    /// One piece without added tokens through `fast`, its ids appended to `ids` (`atInputStart`:
+    /// the piece begins the input, which the SentencePiece BPE path needs to know).
+    func fastSegment(_ fast: FastPath, _ segment: UnsafeBufferPointer<UInt8>, atInputStart: Bool,
+                     into ids: inout [UInt32], scratch: inout FastScratch) throws {
+        switch fast {
+        case .byteLevelBPE(let f):
+            try f.encode(segment, into: &ids, cache: &scratch)
+        case .sentencePieceBPE(let f):
+            f.encode(segment, atInputStart: atInputStart, into: &ids, cache: &scratch)
+        case .wordPiece(let f):
+            try f.encode(segment, into: &ids, cache: &scratch.bpeCache) { chunk, out in
+                out += try generalIds(Array(chunk))
+            }
+        case .unigram(let f):
+            // The tokenizer is passed borrowed: a closure capturing `self` copied it per segment.
+            try f.encode(segment, into: &ids, scratch: &scratch, general: self)
+        }
+    }
+
     /// Ids of `bytes` through the fast path (added tokens cut first), or nil when the tokenizer has
     /// none or `addSpecialTokens` needs the post-processor.
     func fastIds(_ bytes: [UInt8], addSpecialTokens: Bool, scratch: inout FastScratch) throws -> [UInt32]? {
@@ -79,20 +98,8 @@ extension Tokenizer {
                 ? [(0..<text.count, nil)] : addedVocabulary.rawPieces(text)
             for p in pieces {
                 if let id = p.id { ids.append(id); continue }
-                let segment = UnsafeBufferPointer(rebasing: text[p.range])
-                switch fast {
-                case .byteLevelBPE(let f):
-                    try f.encode(segment, into: &ids, cache: &scratch)
-                case .sentencePieceBPE(let f):
-                    f.encode(segment, atInputStart: p.range.lowerBound == 0, into: &ids, cache: &scratch)
-                case .wordPiece(let f):
-                    try f.encode(segment, into: &ids, cache: &scratch.bpeCache) { chunk, out in
-                        out += try generalIds(Array(chunk))
-                    }
-                case .unigram(let f):
-                    // The tokenizer is passed borrowed: a closure capturing `self` copied it per segment.
-                    try f.encode(segment, into: &ids, scratch: &scratch, general: self)
-                }
+                try fastSegment(fast, UnsafeBufferPointer(rebasing: text[p.range]), atInputStart: p.range.lowerBound == 0,
+                                into: &ids, scratch: &scratch)
             }
         }
         if addSpecialTokens, let p = postProcessor, p.addedTokenCount(isPair: false) > 0 {

@@ -60,19 +60,6 @@ extension Tokenizer {
         var ids = scratch.ids
         scratch.ids = []  // `ids` uniquely owned while the encoders append (no copy on write).
         defer { scratch.ids = ids }
-        switch fast {
-        case .byteLevelBPE(let f):
-            try f.encode(segment, into: &ids, cache: &scratch)
-        case .sentencePieceBPE(let f):
-            f.encode(segment, atInputStart: atInputStart, into: &ids, cache: &scratch)
-        case .wordPiece(let f):
-            try f.encode(segment, into: &ids, cache: &scratch.bpeCache) { chunk, out in
-                out += try generalIds(Array(chunk))
-            }
-        case .unigram(let f):
-            try f.encode(segment, into: &ids, scratch: &scratch) { chunk, out in
-                out += try generalIds(Array(chunk))
-            }
-        }
+        try fastSegment(fast, segment, atInputStart: atInputStart, into: &ids, scratch: &scratch)
     }
 }
