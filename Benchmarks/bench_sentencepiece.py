@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Encode throughput of swifttok on SentencePiece `.model` files side by side with `sentencepiece`
 (and `tokenizers` on the tokenizer.json of the same vocabulary, where ../shared has one), in the
-same run on the same documents (sampled like Benchmarks/bench.py: corpus documents up to 4 KB).
+same run on the same documents (sampled like Benchmarks/bench.py: corpus documents up to 4 KB). The
+Python engines run in bench.py's worker subprocesses (`bench.run_python`), as in bench.py.
 
   swifttok       `swifttok bench --tokenizer X.model --threads N --docs jsonl FILE` (ids only)
   sentencepiece  SentencePieceProcessor.encode(docs, num_threads=N) (ids, batch)
@@ -13,14 +14,12 @@ same run on the same documents (sampled like Benchmarks/bench.py: corpus documen
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import GROUPS, ROOT, fmt, run_swifttok, sample_docs  # noqa: E402,F401
+from bench import GROUPS, ROOT, fmt, run_python, run_swifttok, sample_docs  # noqa: E402,F401
 from oracle.paths import VOCAB, shared_missing_reason, swifttok_binary  # noqa: E402
 
 # name -> (.model, tokenizer.json or None)
@@ -31,38 +30,6 @@ MODELS = {
 }
 
 
-def worker(engine, vocab_file, path, threads):
-    docs = [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
-    nbytes = sum(len(d.encode("utf-8")) for d in docs)
-    warm = docs[: max(1, len(docs) // 20)]
-    if engine == "sentencepiece":
-        import sentencepiece as spm
-        sp = spm.SentencePieceProcessor(model_file=vocab_file)
-        sp.encode(warm, num_threads=threads)
-        t = time.perf_counter()
-        ids = sp.encode(docs, num_threads=threads)
-        secs = time.perf_counter() - t
-        ntok = sum(len(x) for x in ids)
-    else:
-        from tokenizers import Tokenizer
-        tok = Tokenizer.from_file(vocab_file)
-        tok.encode_batch(warm, add_special_tokens=False)
-        t = time.perf_counter()
-        encs = tok.encode_batch(docs, add_special_tokens=False)
-        secs = time.perf_counter() - t
-        ntok = sum(len(e.ids) for e in encs)
-    print(json.dumps({"seconds": secs, "tokens": ntok, "bytes": nbytes}))
-
-
-def run_python(engine, vocab_file, path, threads):
-    env = dict(os.environ, RAYON_NUM_THREADS=str(threads), TOKENIZERS_PARALLELISM="true")
-    out = subprocess.run([sys.executable, __file__, "--worker", engine, str(vocab_file), str(path), str(threads)],
-                         capture_output=True, text=True, env=env, check=True).stdout
-    r = json.loads(out.strip().splitlines()[-1])
-    r["mb_per_s"] = r["bytes"] / 1e6 / r["seconds"]
-    return r
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="~0.5 MB of English, 1 thread (CI smoke run)")
@@ -71,11 +38,7 @@ def main():
     ap.add_argument("--group", action="append", choices=GROUPS, help="only these corpus groups")
     ap.add_argument("--threads", type=int, action="append", help="thread counts (default 1 and all cores)")
     ap.add_argument("--json", help="also write the results as JSON to this file")
-    ap.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     a = ap.parse_args()
-    if a.worker:
-        worker(a.worker[0], a.worker[1], a.worker[2], int(a.worker[3]))
-        return 0
     reason = shared_missing_reason()
     if reason:
         print(f"bench_sentencepiece: skipped: {reason}")
