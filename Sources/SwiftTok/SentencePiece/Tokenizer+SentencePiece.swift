@@ -27,25 +27,7 @@ extension SentencePiece {
 
     /// The encoding of one sequence (word ids are 0: spm has no pre-tokens).
     func encoding(_ bytes: [UInt8], typeId: UInt32, offsets: OffsetType) throws -> Encoding {
-        let pieces = try encode(bytes)
-        var e = Encoding()
-        e.offsetUnit = offsets
-        let converter = offsets == .char ? CharOffsetConverter(bytes) : nil
-        for p in pieces {
-            var off = (p.start, p.end)
-            if let c = converter {
-                // Scalar offsets: count scalars before each byte offset (empty ranges stay empty).
-                off = (c.scalarIndex(p.start), c.scalarIndex(p.end))
-            }
-            e.ids.append(p.id)
-            e.tokens.append(p.piece)
-            e.offsets.append(off)
-            e.wordIds.append(0)
-            e.typeIds.append(typeId)
-            e.specialTokensMask.append(0)
-            e.attentionMask.append(1)
-        }
-        return e
+        try encoding(of: encode(bytes), bytes: bytes, typeId: typeId, offsets: offsets)
     }
 }
 
