@@ -32,8 +32,13 @@ fi
 
 # The oracle drives the release binary built just now, not whatever `swifttok` is first on PATH.
 export SWIFTTOK="${SWIFTTOK:-$(swift build -c release --show-bin-path)/swifttok-cli}"
+# One pytest-xdist worker per core (ORACLE_WORKERS=1: one process): the reference side of a
+# comparison is single-threaded Python, so one process leaves a core idle much of the time.
+ORACLE_WORKERS="${ORACLE_WORKERS:-$(nproc 2>/dev/null || echo 1)}"
 oracle() {
-    "$ROOT/.venv/bin/python" -m pytest "$ROOT/Tests/oracle" -q -p no:cacheprovider "$@"
+    local par=()
+    ((ORACLE_WORKERS > 1)) && par=(-n "$ORACLE_WORKERS" --dist worksteal)
+    "$ROOT/.venv/bin/python" -m pytest "$ROOT/Tests/oracle" -q -p no:cacheprovider "${par[@]}" --durations=25 "$@"
     local rc=$?
     # Exit code 5 means no test ran: never a pass.
     [[ $rc -eq 5 ]] && say "pytest collected no tests"

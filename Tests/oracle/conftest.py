@@ -58,6 +58,36 @@ def vector_texts(shared):
     return all_texts()
 
 
+# Parity counts travel with each test's report, so the table is whole when the oracle runs on
+# several pytest-xdist workers (scripts/test.sh runs it with -n 2): the worker drains what the test
+# recorded into the teardown report, and the process that prints the table merges every report.
+_SUMMARY_KEY = "swifttok_parity_summary"
+_IS_XDIST_WORKER = False
+
+
+def pytest_configure(config):
+    global _IS_XDIST_WORKER
+    _IS_XDIST_WORKER = hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "teardown":
+        share = summary.drain()
+        if share["rows"] or share["notes"]:
+            report.user_properties.append((_SUMMARY_KEY, share))
+
+
+def pytest_runtest_logreport(report):
+    if _IS_XDIST_WORKER:   # the controller merges; merging here too would count the share twice
+        return
+    for key, value in getattr(report, "user_properties", ()):
+        if key == _SUMMARY_KEY:
+            summary.merge(value)
+
+
 def pytest_terminal_summary(terminalreporter):
     lines = summary.table()
     if lines:

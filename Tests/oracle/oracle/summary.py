@@ -13,6 +13,23 @@ def record(vocab, input_set, compared, mismatches, slow=0):
     r[2] += slow
 
 
+def drain():
+    """Takes the counts and notes recorded since the last call (a test's share, sent from a
+    pytest-xdist worker to the controller); RESULTS and NOTES are empty afterwards."""
+    rows = [[v, i, c, m, sl] for (v, i), (c, m, sl) in RESULTS.items()]
+    notes = list(NOTES)
+    RESULTS.clear()
+    NOTES.clear()
+    return {"rows": rows, "notes": notes}
+
+
+def merge(share):
+    """Adds a share made by drain() (in the process that prints the table)."""
+    for v, i, c, m, sl in share["rows"]:
+        record(v, i, c, m, sl)
+    NOTES.extend(share["notes"])
+
+
 def table():
     """The summary as text lines."""
     if not RESULTS:
