@@ -121,7 +121,8 @@ def test_pipelined_batch_errors_and_padding(monkeypatch):
     ref = tokenizers.Tokenizer.from_str(tiny_json())
     texts = ["hello world !"] * 50 + ["world"] * 50 + ["hello " * 30]
     monkeypatch.setattr(swifttok.Tokenizer, "_PIPELINE_BYTES", 1)
-    monkeypatch.setattr(swifttok.Tokenizer, "_CHUNK_BYTES", 64)
+    monkeypatch.setattr(swifttok.Tokenizer, "_CHUNK_MIN", 64)
+    monkeypatch.setattr(swifttok.Tokenizer, "_CHUNK_MAX", 64)
     assert tok.encode_batch(texts, num_threads=1) == [e.ids for e in ref.encode_batch(texts)]
     bad = texts[:80] + [b"ok \xc3"] + texts[80:]
     with pytest.raises(SwiftTokError) as chunked:
