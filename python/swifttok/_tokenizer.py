@@ -520,7 +520,8 @@ class Tokenizer:
         else:
             data = _utf8(text)
         n = len(data)
-        ref, ids, call = self._short.state  # Its own handle: a concurrent configure() cannot free it.
+        short = self._short  # Its own handle: a concurrent configure() cannot free it.
+        ref, ids, call = short.state
         flags = ADD_SPECIAL_TOKENS if add_special_tokens else 0
         if n <= _GIL_HELD_MAX:
             count = self._encode_short_gil(ref, data, n, flags)
@@ -532,7 +533,7 @@ class Tokenizer:
             return ids[:count].tolist()
         if count != -Status.BUFFER_TOO_SMALL:
             check(self._lib, -count)
-        ref, ids, call = self._short.grow(call.needed)
+        ref, ids, call = short.grow(call.needed)  # Same handle as the first try.
         count = self._encode_short(ref, data, n, flags)
         if count < 0:
             check(self._lib, -count)
