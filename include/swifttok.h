@@ -36,11 +36,11 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define SWIFTTOK_VERSION_MAJOR 0
-#define SWIFTTOK_VERSION_MINOR 3
+#define SWIFTTOK_VERSION_MINOR 4
 #define SWIFTTOK_VERSION_PATCH 0
 /** MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define SWIFTTOK_VERSION_NUMBER (SWIFTTOK_VERSION_MAJOR * 10000 + SWIFTTOK_VERSION_MINOR * 100 + SWIFTTOK_VERSION_PATCH)
-#define SWIFTTOK_VERSION_STRING "0.3.0"
+#define SWIFTTOK_VERSION_STRING "0.4.0"
 
 /** The version of the loaded library, as SWIFTTOK_VERSION_NUMBER (compare with the header's). */
 unsigned swifttok_version_number(void);
@@ -54,6 +54,8 @@ unsigned swifttok_version_number(void);
  *        (prefilled stream) and swifttok_decode_stream_step_ids (several ids in one step).
  * 0.3.0  training: swifttok_train (files), swifttok_train_from_texts (memory), with the options of
  *        `swifttok train` as JSON; swifttok_tokenizer_to_json and swifttok_tokenizer_save.
+ * 0.4.0  swifttok_short_call with swifttok_encode_ids_short / swifttok_count_tokens_short (the short
+ *        calls in the shape that costs a binding such as Python ctypes least per call).
  */
 
 /** The version of the loaded library as a static string, e.g. "0.3.0". */
@@ -255,6 +257,32 @@ swifttok_status swifttok_encode_ids(const swifttok_tokenizer *tokenizer, const c
 /** Number of tokens `text` encodes to (with `flags`), without returning the ids. */
 swifttok_status swifttok_count_tokens(const swifttok_tokenizer *tokenizer, const char *text, size_t length,
                                       uint32_t flags, size_t *out_count);
+
+/**
+ * The short calls of swifttok_encode_ids / swifttok_count_tokens, shaped for bindings that pay for
+ * every argument they convert (Python ctypes: a pointer to a struct it keeps, a bytes object and two
+ * plain ints convert fastest). The caller fills a swifttok_short_call once and reuses it; one
+ * swifttok_short_call per thread (the calls write `needed`). Since 0.4.
+ */
+typedef struct swifttok_short_call {
+    const swifttok_tokenizer *tokenizer;
+    /** Output buffer of `capacity` ids (may be NULL with capacity 0). */
+    uint32_t *ids;
+    size_t capacity;
+    /** Out: the number of ids when SWIFTTOK_ERROR_BUFFER_TOO_SMALL is returned. */
+    size_t needed;
+} swifttok_short_call;
+
+/**
+ * swifttok_encode_ids on call->tokenizer into call->ids: returns the number of ids (>= 0), or the
+ * negated status on failure (-SWIFTTOK_ERROR_BUFFER_TOO_SMALL with call->needed set when the ids do
+ * not fit; nothing is written then). `length` is in bytes; a negative length is
+ * -SWIFTTOK_ERROR_INVALID_ARGUMENT (longer texts go through swifttok_encode_ids).
+ */
+ptrdiff_t swifttok_encode_ids_short(swifttok_short_call *call, const char *text, int32_t length, uint32_t flags);
+
+/** swifttok_count_tokens on call->tokenizer: the number of tokens (>= 0), or the negated status. */
+ptrdiff_t swifttok_count_tokens_short(swifttok_short_call *call, const char *text, int32_t length, uint32_t flags);
 
 /**
  * Counts tokens up to `limit`, for budgeting prompts: `*out_count` receives min(count, limit) and

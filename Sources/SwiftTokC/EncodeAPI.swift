@@ -167,3 +167,30 @@ public func swifttok_count_tokens_up_to(_ tokenizer: OpaquePointer?, _ text: Uns
         return SWIFTTOK_OK
     }
 }
+
+// The short calls again, for bindings that pay per converted argument (see swifttok_short_call):
+// the same work as swifttok_encode_ids / swifttok_count_tokens, arguments taken from the caller's
+// reused struct and the result (or the negated status) as the return value.
+
+@c @implementation
+public func swifttok_encode_ids_short(_ call: UnsafeMutablePointer<swifttok_short_call>?, _ text: UnsafePointer<CChar>?,
+                                      _ length: Int32, _ flags: UInt32) -> Int {
+    guard let call else { return -Int(fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "call is NULL").rawValue) }
+    guard length >= 0 else { return -Int(fail(SWIFTTOK_ERROR_INVALID_ARGUMENT, "text length \(length) is negative").rawValue) }
+    var count = 0
+    let status = swifttok_encode_ids(call.pointee.tokenizer, text, Int(length), flags, call.pointee.ids,
+                                     call.pointee.capacity, &count)
+    if status == SWIFTTOK_OK { return count }
+    if status == SWIFTTOK_ERROR_BUFFER_TOO_SMALL { call.pointee.needed = count }
+    return -Int(status.rawValue)
+}
+
+@c @implementation
+public func swifttok_count_tokens_short(_ call: UnsafeMutablePointer<swifttok_short_call>?, _ text: UnsafePointer<CChar>?,
+                                        _ length: Int32, _ flags: UInt32) -> Int {
+    guard let call else { return -Int(fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "call is NULL").rawValue) }
+    guard length >= 0 else { return -Int(fail(SWIFTTOK_ERROR_INVALID_ARGUMENT, "text length \(length) is negative").rawValue) }
+    var count = 0
+    let status = swifttok_count_tokens(call.pointee.tokenizer, text, Int(length), flags, &count)
+    return status == SWIFTTOK_OK ? count : -Int(status.rawValue)
+}

@@ -449,6 +449,38 @@ static void test_encode_misuse(swifttok_tokenizer *t) {
     CHECK(n == 4 && memcmp(ids, want, sizeof want) == 0);
     CHECK(ids[4] == 0xeeeeeeeeu); /* nothing written past the count */
 
+    /* The short calls (ABI 0.4): ids or the negated status, the needed count in the struct. */
+    {
+        swifttok_short_call call;
+        call.tokenizer = t;
+        call.ids = ids;
+        call.capacity = 3;
+        call.needed = 0;
+        memset(ids, 0xee, sizeof ids);
+        CHECK(swifttok_encode_ids_short(&call, hello, (int32_t)strlen(hello), 0) == -(ptrdiff_t)SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+        CHECK(call.needed == 4 && ids[0] == 0xeeeeeeeeu);
+        call.capacity = 4;
+        CHECK(swifttok_encode_ids_short(&call, hello, (int32_t)strlen(hello), 0) == 4);
+        CHECK(memcmp(ids, want, sizeof want) == 0 && ids[4] == 0xeeeeeeeeu);
+        CHECK(swifttok_count_tokens_short(&call, hello, (int32_t)strlen(hello), 0) == 4);
+        CHECK(swifttok_encode_ids_short(&call, NULL, 0, 0) == 0 && swifttok_count_tokens_short(&call, NULL, 0, 0) == 0);
+        CHECK(swifttok_encode_ids_short(NULL, hello, 5, 0) == -(ptrdiff_t)SWIFTTOK_ERROR_NULL_ARGUMENT);
+        CHECK(swifttok_count_tokens_short(NULL, hello, 5, 0) == -(ptrdiff_t)SWIFTTOK_ERROR_NULL_ARGUMENT);
+        CHECK(swifttok_encode_ids_short(&call, NULL, 5, 0) == -(ptrdiff_t)SWIFTTOK_ERROR_NULL_ARGUMENT);
+        CHECK(swifttok_encode_ids_short(&call, hello, -1, 0) == -(ptrdiff_t)SWIFTTOK_ERROR_INVALID_ARGUMENT);
+        CHECK(swifttok_count_tokens_short(&call, hello, -1, 0) == -(ptrdiff_t)SWIFTTOK_ERROR_INVALID_ARGUMENT);
+        CHECK(swifttok_encode_ids_short(&call, hello, 5, 0x80) == -(ptrdiff_t)SWIFTTOK_ERROR_INVALID_ARGUMENT);
+        CHECK(swifttok_encode_ids_short(&call, "\xff", 1, 0) == -(ptrdiff_t)SWIFTTOK_ERROR_INVALID_UTF8);
+        CHECK(swifttok_count_tokens_short(&call, "\xff", 1, 0) == -(ptrdiff_t)SWIFTTOK_ERROR_INVALID_UTF8);
+        call.tokenizer = NULL;
+        CHECK(swifttok_encode_ids_short(&call, hello, 5, 0) == -(ptrdiff_t)SWIFTTOK_ERROR_NULL_ARGUMENT);
+        CHECK(swifttok_count_tokens_short(&call, hello, 5, 0) == -(ptrdiff_t)SWIFTTOK_ERROR_NULL_ARGUMENT);
+        call.tokenizer = t;
+        call.ids = NULL;
+        call.capacity = 16;
+        CHECK(swifttok_encode_ids_short(&call, hello, 5, 0) == -(ptrdiff_t)SWIFTTOK_ERROR_NULL_ARGUMENT);
+    }
+
     /* count_tokens_up_to: below, at and above the count. */
     {
         size_t count = 0, end = 0;
@@ -1504,6 +1536,7 @@ static void parity_one(int k, swifttok_tokenizer *t) {
     const struct tok_spec *sp = &specs[k];
     struct tally enc = {"swifttok_encode", 0}, encids = {"swifttok_encode_ids", 0};
     struct tally cnt = {"swifttok_count_tokens", 0}, upto = {"swifttok_count_tokens_up_to", 0};
+    struct tally shortids = {"swifttok_encode_ids_short", 0}, shortcnt = {"swifttok_count_tokens_short", 0};
     struct tally batch = {"swifttok_encode_batch", 0}, dec = {"swifttok_decode vs reference decode", 0};
     struct tally round = {"decode round trip", 0}, stream = {"decode stream vs swifttok_decode", 0};
     struct tally decb = {"swifttok_decode_batch", 0};
@@ -1562,6 +1595,30 @@ static void parity_one(int k, swifttok_tokenizer *t) {
 
         if (swifttok_count_tokens(t, r->text, r->len, sp->flags, &n) != SWIFTTOK_OK || n != r->nids[k]) {
             if (tally_bad(&cnt, i)) printf("    got %lu want %lu\n", (unsigned long)n, (unsigned long)r->nids[k]);
+        }
+        if (r->len <= (size_t)INT32_MAX) {
+            /* The ABI 0.4 short calls: a too-small buffer first (needed count, nothing written), then room. */
+            swifttok_short_call call;
+            ptrdiff_t got;
+            ids = (uint32_t *)xmalloc((r->nids[k] + 1) * sizeof(uint32_t));
+            call.tokenizer = t;
+            call.ids = ids;
+            call.capacity = r->nids[k] ? r->nids[k] - 1 : 0;
+            call.needed = 0;
+            got = swifttok_encode_ids_short(&call, r->text, (int32_t)r->len, sp->flags);
+            if (r->nids[k] > 0 && (got != -(ptrdiff_t)SWIFTTOK_ERROR_BUFFER_TOO_SMALL || call.needed != r->nids[k])) {
+                if (tally_bad(&shortids, i)) printf("    too small: got %ld needed %lu\n", (long)got, (unsigned long)call.needed);
+            }
+            call.capacity = r->nids[k] + 1;
+            got = swifttok_encode_ids_short(&call, r->text, (int32_t)r->len, sp->flags);
+            if (got < 0 || !bytes_equal(ids, (size_t)got * 4, r->ids[k], r->nids[k] * 4)) {
+                if (tally_bad(&shortids, i)) print_ids("got", ids, got < 0 ? 0 : (size_t)got);
+            }
+            free(ids);
+            got = swifttok_count_tokens_short(&call, r->text, (int32_t)r->len, sp->flags);
+            if (got != (ptrdiff_t)r->nids[k]) {
+                if (tally_bad(&shortcnt, i)) printf("    got %ld want %lu\n", (long)got, (unsigned long)r->nids[k]);
+            }
         }
         if (swifttok_count_tokens_up_to(t, r->text, r->len, sp->flags, r->nids[k], &count, &end) != SWIFTTOK_OK ||
             count != r->nids[k] || end != r->len) {
@@ -1664,6 +1721,8 @@ static void parity_one(int k, swifttok_tokenizer *t) {
     tally_check(&encids, sp->name, __FILE__, __LINE__);
     tally_check(&cnt, sp->name, __FILE__, __LINE__);
     tally_check(&upto, sp->name, __FILE__, __LINE__);
+    tally_check(&shortids, sp->name, __FILE__, __LINE__);
+    tally_check(&shortcnt, sp->name, __FILE__, __LINE__);
     tally_check(&batch, sp->name, __FILE__, __LINE__);
     tally_check(&dec, sp->name, __FILE__, __LINE__);
     if (sp->lossless) tally_check(&round, sp->name, __FILE__, __LINE__);

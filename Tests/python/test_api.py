@@ -121,7 +121,8 @@ def test_pipelined_batch_errors_and_padding(monkeypatch):
     ref = tokenizers.Tokenizer.from_str(tiny_json())
     texts = ["hello world !"] * 50 + ["world"] * 50 + ["hello " * 30]
     monkeypatch.setattr(swifttok.Tokenizer, "_PIPELINE_BYTES", 1)
-    monkeypatch.setattr(swifttok.Tokenizer, "_CHUNK_BYTES", 64)
+    monkeypatch.setattr(swifttok.Tokenizer, "_CHUNK_MIN", 64)
+    monkeypatch.setattr(swifttok.Tokenizer, "_CHUNK_MAX", 64)
     assert tok.encode_batch(texts, num_threads=1) == [e.ids for e in ref.encode_batch(texts)]
     bad = texts[:80] + [b"ok \xc3"] + texts[80:]
     with pytest.raises(SwiftTokError) as chunked:
@@ -256,7 +257,8 @@ def test_concurrent_encodes_on_one_tokenizer(gpt2_path):
             mine = []
             for j in range(k, len(texts), 8):
                 e = ours.encode(texts[j])
-                mine.append((j, e.ids, e.offsets, ours.decode(e.ids), ours.count_tokens(texts[j])))
+                mine.append((j, e.ids, e.offsets, ours.decode(e.ids), ours.count_tokens(texts[j]),
+                             ours.encode_ids(texts[j])))  # Per-thread short-call buffers.
             mine.append(("batch", ours.encode_batch(texts[k::8], num_threads=2)))
             stream = ours.decode_stream()
             ids = want[k][0]
@@ -278,8 +280,9 @@ def test_concurrent_encodes_on_one_tokenizer(gpt2_path):
             elif item[0] == "stream":
                 assert item[1] == want_decoded[k]
             else:
-                j, ids, offsets, decoded, count = item
+                j, ids, offsets, decoded, count, short_ids = item
                 assert (ids, offsets) == want[j] and decoded == want_decoded[j] and count == len(ids)
+                assert short_ids == ids
 
 
 def test_reconfigure_while_encoding(gpt2_path):
@@ -294,6 +297,8 @@ def test_reconfigure_while_encoding(gpt2_path):
                 ours.encode_batch(texts[:50], num_threads=1)
                 for t in texts[:20]:
                     ours.encode(t).ids
+                    ours.encode_ids(t)
+                    ours.count_tokens(t)
         except Exception as e:
             errors.append(e)
 

@@ -89,7 +89,8 @@ def test_pipelined_batch_lists(vocab, monkeypatch):
     ours, ref, texts = vocab
     want = [e.ids for e in ref.encode_batch(texts)]
     monkeypatch.setattr(swifttok.Tokenizer, "_PIPELINE_BYTES", 1)
-    monkeypatch.setattr(swifttok.Tokenizer, "_CHUNK_BYTES", 3000)  # Many chunks, some of one text.
+    monkeypatch.setattr(swifttok.Tokenizer, "_CHUNK_MIN", 3000)
+    monkeypatch.setattr(swifttok.Tokenizer, "_CHUNK_MAX", 3000)  # Many chunks, some of one text.
     assert ours.encode_batch(texts) == want
     assert ours.encode_batch(texts, num_threads=1) == want
     want_plain = [e.ids for e in ref.encode_batch(texts, add_special_tokens=False)]

@@ -51,3 +51,27 @@ def test_streaming_decode_concatenates_to_decode(pair, paragraphs):
         stream = ours.decode_stream()
         pieces = [stream.step(i) for i in ids]
         assert "".join(p for p in pieces if p is not None) == enc.decode(ids) == text
+
+
+def test_short_call_paths(pair, paragraphs, monkeypatch):
+    """encode_ids and count_tokens through each of their paths against tiktoken: the GIL held
+    (short texts), the GIL released (longer ones), the size_t call kept for texts beyond the
+    int32_t length of the short calls, and a per-thread buffer grown past its first 256 ids."""
+    from swifttok import _tokenizer
+
+    _, enc = pair
+    long_text = "\n\n".join(paragraphs[:60])
+    texts = [long_text, paragraphs[0], "", "<|endoftext|> after a special token", long_text.encode()]
+    want = [enc.encode(t if isinstance(t, str) else t.decode(), allowed_special="all") for t in texts]
+    assert len(long_text.encode()) > _tokenizer._GIL_HELD_MAX and len(want[0]) > 256
+    for gil_max, short_max in [(_tokenizer._GIL_HELD_MAX, _tokenizer._SHORT_MAX), (0, _tokenizer._SHORT_MAX), (0, 0)]:
+        monkeypatch.setattr(_tokenizer, "_GIL_HELD_MAX", gil_max)
+        monkeypatch.setattr(_tokenizer, "_SHORT_MAX", short_max)
+        fresh = swifttok.Tokenizer.from_file(require(TIKTOKEN_FILES["cl100k_base"]))  # Fresh buffers.
+        for text, w in zip(texts, want):
+            assert fresh.encode_ids(text) == w
+            assert fresh.count_tokens(text) == len(w)
+        for call in (fresh.encode_ids, fresh.count_tokens):
+            with pytest.raises(swifttok.SwiftTokError) as e:
+                call(b"ok \xff")
+            assert e.value.status == swifttok.Status.INVALID_UTF8

@@ -9,13 +9,13 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional, Tuple
 
 __all__ = ["Status", "SwiftTokError", "lib", "library_path", "check"]
 
 # The ABI this wrapper was written against (SWIFTTOK_VERSION_MAJOR / _MINOR of swifttok.h).
 _ABI_MAJOR = 0
-_ABI_MINOR = 2
+_ABI_MINOR = 4
 
 _LIBRARY_FILE = "libswifttok.dylib" if sys.platform == "darwin" else "libswifttok.so"
 
@@ -75,6 +75,17 @@ class Padding(ctypes.Structure):
         ("pad_id", ctypes.c_uint32),
         ("pad_type_id", ctypes.c_uint32),
         ("pad_token", ctypes.c_char_p),
+    ]
+
+
+class ShortCall(ctypes.Structure):
+    """struct swifttok_short_call."""
+
+    _fields_ = [
+        ("tokenizer", ctypes.c_void_p),
+        ("ids", ctypes.c_void_p),
+        ("capacity", ctypes.c_size_t),
+        ("needed", ctypes.c_size_t),
     ]
 
 
@@ -138,6 +149,11 @@ _SIGNATURES = {
     "swifttok_decode_stream_new_with_ids": (_st, [_vp, ctypes.c_int, _vp, _sz, ctypes.POINTER(_vp)]),
     "swifttok_decode_stream_step_ids": (_st, [_vp, _vp, _sz, _vp, _sz, _szp]),
 }
+
+# The short calls (swifttok_encode_ids_short, swifttok_count_tokens_short) are declared apart, without
+# argtypes: ctypes then converts each argument by its Python type (measured cheapest: a byref() of a
+# kept struct, a bytes object, two plain ints, the int result); argtypes add a converter call each.
+_SHORT_CALLS = ("swifttok_encode_ids_short", "swifttok_count_tokens_short")
 
 _lock = threading.Lock()
 _lib: Optional[ctypes.CDLL] = None
@@ -224,6 +240,20 @@ def lib() -> ctypes.CDLL:
                     "or set SWIFTTOK_LIBRARY. Tried: " + "; ".join(errors))
         _lib = loaded
         return loaded
+
+
+def short_calls(gil: bool) -> Tuple[Any, Any]:
+    """(swifttok_encode_ids_short, swifttok_count_tokens_short) as fresh function objects returning
+    ptrdiff_t. gil=True: called with the GIL held (ctypes.PyDLL), which saves releasing and taking
+    it back around a call of a microsecond, for short texts only (other threads wait meanwhile)."""
+    cdll = lib()
+    loaded = ctypes.PyDLL(_path, handle=cdll._handle) if gil else cdll
+    fns = []
+    for name in _SHORT_CALLS:
+        fn = loaded[name]  # Indexing makes a new function object: its declaration is its own.
+        fn.restype = ctypes.c_ssize_t
+        fns.append(fn)
+    return fns[0], fns[1]
 
 
 def library_path() -> str:

@@ -40,11 +40,19 @@ struct AddedTokenMatcher: Sendable {
     /// The bytes some pattern starts with: text with none of them has no match, which a tight
     /// loop proves much faster than running the automaton (most texts contain no added token).
     private let startBytes: [Bool]
+    /// The one byte every pattern starts with, when there is one (`<` for `<|endoftext|>` and the
+    /// other specials of the tiktoken vocabularies): `mayMatch` is then a memchr (measured: 4.8% of
+    /// a short-sentence cl100k encode_ids as the byte loop).
+    private let onlyStartByte: UInt8?
 
     /// True when `text` may contain a match.
     @inline(__always)
     func mayMatch(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         if emptyPattern != nil { return true }
+        if let b = onlyStartByte {
+            guard let base = text.baseAddress else { return false }
+            return memchr(base, Int32(b), text.count) != nil
+        }
         return startBytes.withUnsafeBufferPointer { set in
             for b in text where set[Int(b)] { return true }
             return false
@@ -57,6 +65,8 @@ struct AddedTokenMatcher: Sendable {
         var starts = [Bool](repeating: false, count: 256)
         for p in patterns { if let b = p.first { starts[Int(b)] = true } }
         startBytes = starts
+        let startSet = (0..<256).filter { starts[$0] }
+        onlyStartByte = startSet.count == 1 ? UInt8(startSet[0]) : nil
         // Build the trie of reversed patterns with simple per-state edge lists.
         var children: [[(UInt8, UInt32)]] = [[]]
         var terminal: [Int32] = [-1]
@@ -233,3 +243,9 @@ struct AddedTokenMatcher: Sendable {
         return result
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
