@@ -10,7 +10,8 @@ import pytest
 
 from oracle import summary
 from oracle.randtext import random_texts
-from oracle.sentencepiece_parity import SPM_MODELS, load_processor, model_path, run_decode_parity, run_encode_parity
+from oracle.sentencepiece_parity import (SPM_MODELS, load_processor, model_path, run_decode_parity, run_encode_parity,
+                                        run_ids_parity)
 
 N_RANDOM = 10_000
 N_DECODE_RANDOM = 2_000
@@ -46,6 +47,13 @@ def _check(rep):
 @pytest.fixture(scope="module")
 def spm_documents(documents):
     return documents[::DOC_STRIDE]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_spm_corpora_all_ids(name, shared, swifttok, documents):
+    """The ids of EVERY corpus document (127,320 documents, 51.7 MB) through `encode --ids-only`."""
+    sp = load_processor(name)
+    _check(run_ids_parity(swifttok, name, sp, "corpora ids (every document)", documents))
 
 
 @pytest.mark.parametrize("name", NAMES)
