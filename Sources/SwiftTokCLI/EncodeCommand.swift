@@ -134,8 +134,9 @@ struct EncodeCommand: ParsableCommand {
                 errors.append("line \(n + 1): \(error)")
             }
         }
+        // (`$0?.pair` would be a double optional, never nil for a parsed line: compare the pair itself.)
         if idsOnly, tokenizer.truncation == nil, tokenizer.padding == nil, errors.allSatisfy({ $0 == nil }),
-           !items.contains(where: { $0?.pair != nil }) {
+           !items.contains(where: { item in item.map { $0.pair != nil } ?? false }) {
             // The ids-only throughput path (the same ids as the full encodings). On any error it
             // falls through to the line-by-line loop, which reports each failing line.
             let documents = items.map { Array(($0?.text ?? "").utf8) }

@@ -163,19 +163,24 @@ def run_encode_parity(swifttok, name, sp, input_set, texts, extra_args=()):
     return rep
 
 
+def _spm_decodes(sp, id_lists):
+    """sentencepiece's decode of each id list, SPM_CHUNK lists per batch call (its `Decode` per list, 2 threads)."""
+    for k in range(0, len(id_lists), SPM_CHUNK):
+        yield from sp.decode([list(ids) for ids in id_lists[k:k + SPM_CHUNK]], num_threads=2)
+
+
 def run_decode_parity(swifttok, name, sp, id_lists, labels=None):
     """Decodes each id list with swifttok and sentencepiece; compares the text."""
     rep = Report(name, "decode")
     args = ["decode", "--tokenizer", str(model_path(name)), "--jsonl"]
     proc = SwiftTokProcess(swifttok, args, (jsonl_ids(ids) for ids in id_lists))
-    for k, ids in enumerate(id_lists):
+    for k, (ids, ref) in enumerate(zip(id_lists, _spm_decodes(sp, id_lists))):
         line = proc.readline()
         if line is None:
             code, _, err = proc.finish()
             rep.failure = f"swifttok decode stopped after {proc.lines_read} lines (exit {code}): {err}"
             return rep
         got = orjson.loads(line)
-        ref = sp.decode(ids)
         rep.compared += 1
         if got != ref:
             rep.add(labels[k] if labels else repr(ids[:40]), "decoded", repr(got), repr(ref))
