@@ -10,7 +10,7 @@ from oracle.paths import VOCAB
 
 # A WordPiece vocabulary whose post-processor adds [CLS]/[SEP], and a byte-level BPE one.
 NAMES = ["bert-base-uncased", "roberta-base"]
-DOC_STRIDE = 64  # ~2,000 documents per vocabulary: under a second each
+DOC_STRIDE = 128  # ~1,000 documents per vocabulary: about a second each
 
 
 def _tokenizer(name):
