@@ -59,6 +59,7 @@ def main():
     e.add_argument("--tokenizer", required=True)
     e.add_argument("--jsonl", action="store_true")
     e.add_argument("--ids-only", action="store_true")
+    e.add_argument("texts", nargs="*")
     e.add_argument("--no-special-tokens", action="store_true")
     e.add_argument("--offsets", default="char")
     e.add_argument("--batch", action="store_true")
@@ -134,8 +135,8 @@ def main():
         if a.pad_length is not None or a.pad_longest:
             tok.enable_padding(direction=a.pad_direction, pad_id=a.pad_id, pad_token=a.pad_token,
                                length=a.pad_length, pad_to_multiple_of=a.pad_multiple)
-    items = []
-    for raw in read_lines():
+    items = [] if a.jsonl or not a.texts else list(a.texts)
+    for raw in (read_lines() if a.jsonl or not a.texts else []):
         try:
             x = orjson.loads(raw)
             if isinstance(x, dict):
