@@ -55,7 +55,9 @@ unsigned swifttok_version_number(void);
  * 0.3.0  training: swifttok_train (files), swifttok_train_from_texts (memory), with the options of
  *        `swifttok train` as JSON; swifttok_tokenizer_to_json and swifttok_tokenizer_save.
  * 0.4.0  swifttok_short_call with swifttok_encode_ids_short / swifttok_count_tokens_short (the short
- *        calls in the shape that costs a binding such as Python ctypes least per call).
+ *        calls in the shape that costs a binding such as Python ctypes least per call);
+ *        n-best and sampled encodings: swifttok_encode_nbest (swifttok_nbest_count / _encoding /
+ *        _score / _free) and swifttok_encode_sample.
  */
 
 /** The version of the loaded library as a static string, e.g. "0.3.0". */
@@ -291,6 +293,54 @@ ptrdiff_t swifttok_count_tokens_short(swifttok_short_call *call, const char *tex
  */
 swifttok_status swifttok_count_tokens_up_to(const swifttok_tokenizer *tokenizer, const char *text, size_t length,
                                             uint32_t flags, size_t limit, size_t *out_count, size_t *out_byte_end);
+
+/* ---------------------------------------------------------------------------------------------
+ * N-best and sampled encodings (subword regularization): SentencePiece .model files, and
+ * tokenizer.json files whose model is Unigram. Other tokenizers return SWIFTTOK_ERROR_UNSUPPORTED.
+ * ------------------------------------------------------------------------------------------- */
+
+/** The K best segmentations of one input, best first, each an encoding with its score; immutable. */
+typedef struct swifttok_nbest swifttok_nbest;
+
+/** The largest K (and sampling nbest_size) accepted, as sentencepiece's limit. */
+#define SWIFTTOK_NBEST_MAX 512
+
+/**
+ * The `k` best segmentations of `text` (1 <= k <= SWIFTTOK_NBEST_MAX; fewer when the text has
+ * fewer). For a .model file they are sentencepiece's `nbest_encode(text, nbest_size=k)`, same
+ * order and scores (a UNIGRAM .model only: BPE, WORD and CHAR models are SWIFTTOK_ERROR_UNSUPPORTED).
+ * `flags` as swifttok_encode (no pair). k = 0 or k > SWIFTTOK_NBEST_MAX is
+ * SWIFTTOK_ERROR_INVALID_ARGUMENT. On success `*out` owns a new list (free with
+ * swifttok_nbest_free); on failure `*out` is set to NULL.
+ */
+swifttok_status swifttok_encode_nbest(const swifttok_tokenizer *tokenizer, const char *text, size_t length,
+                                      uint32_t flags, size_t k, swifttok_nbest **out);
+
+/** Releases an n-best list (and the encodings it lends). NULL is allowed. */
+void swifttok_nbest_free(swifttok_nbest *nbest);
+
+/** Number of segmentations in the list; 0 for NULL. */
+size_t swifttok_nbest_count(const swifttok_nbest *nbest);
+
+/** Segmentation `index`, borrowed from the list (do not free); NULL when out of range. */
+const swifttok_encoding *swifttok_nbest_encoding(const swifttok_nbest *nbest, size_t index);
+
+/** The score of segmentation `index` (the sum of its pieces' scores); 0 when out of range. */
+double swifttok_nbest_score(const swifttok_nbest *nbest, size_t index);
+
+/**
+ * One segmentation of `text` sampled with a generator seeded by `seed` (the same seed gives the
+ * same result): for a .model file as sentencepiece's `encode(text, enable_sampling=True,
+ * alpha=alpha, nbest_size=nbest_size)` samples (the same distribution; not the same draws, the
+ * generators differ). Unigram: `nbest_size` -1 samples the whole lattice, > 1 among the
+ * nbest_size best, 0 or 1 gives the best segmentation; BPE .model: `alpha` is the merge dropout
+ * probability and nbest_size is ignored. `alpha` must be finite and >= 0, and nbest_size
+ * between -1 and SWIFTTOK_NBEST_MAX: otherwise SWIFTTOK_ERROR_INVALID_ARGUMENT.
+ * On success `*out` owns a new encoding (free with swifttok_encoding_free); on failure NULL.
+ */
+swifttok_status swifttok_encode_sample(const swifttok_tokenizer *tokenizer, const char *text, size_t length,
+                                       uint32_t flags, double alpha, int64_t nbest_size, uint64_t seed,
+                                       swifttok_encoding **out);
 
 /* ---------------------------------------------------------------------------------------------
  * Batches

@@ -11,6 +11,9 @@ struct EncodeCommand: ParsableCommand {
             special_tokens_mask, word_ids and overflowing, as tokenizers' Python Encoding gives them \
             (offsets in Unicode scalars unless --offsets byte). Without --jsonl, encodes each TEXT argument \
             (or all of stdin when none is given).
+            With --ids-only, writes just the ids of each input as one compact JSON array per line \
+            ([1,2,3], no spaces), for tokenizer.json and .model files alike; with --jsonl and single \
+            texts (no pairs, truncation or padding) all lines are encoded in parallel (--threads).
             """)
 
     @OptionGroup var tokenizerOption: TokenizerOption
@@ -19,6 +22,7 @@ struct EncodeCommand: ParsableCommand {
     @Option(help: "A second sequence, encoded as a pair with each text.") var pair: String?
     @Flag(help: "Do not add the post-processor's special tokens.") var noSpecialTokens = false
     @Flag(help: "Read JSON lines on stdin, write JSON lines.") var jsonl = false
+    @Flag(help: "Write only the ids: one compact JSON array per input line, e.g. [1,2,3].") var idsOnly = false
     @Option(help: "Offsets in 'char' (Unicode scalars, like tokenizers' Python API) or 'byte' (UTF-8).") var offsets: String = "char"
     @Flag(help: "With --jsonl, encode all lines as one batch (batch padding applies).") var batch = false
     @Option(help: "Threads for batches (0 = all cores).") var threads: Int = 0
@@ -77,6 +81,9 @@ struct EncodeCommand: ParsableCommand {
         default: throw ValidationError("--offsets takes 'char' or 'byte'")
         }
         var out = Output()
+        if idsOnly && (nbest != nil || sampleAlpha != nil) {
+            throw ValidationError("--ids-only does not apply to --nbest or --sample-alpha")
+        }
         if nbest != nil || sampleAlpha != nil {
             try runRegularization(tokenizer, offsetType, &out)
         } else if jsonl {
@@ -86,11 +93,20 @@ struct EncodeCommand: ParsableCommand {
             for text in inputs {
                 let e = try tokenizer.encode(bytes: text, pair: pair.map { Array($0.utf8) },
                                              addSpecialTokens: !noSpecialTokens, offsets: offsetType)
-                out.write(e.jsonObject().serialized(pretty: false))
-                out.write("\n")
+                write(e, &out)
             }
         }
         out.flush()
+    }
+
+    /// One output line: the encoding's JSON object, or its ids alone with --ids-only.
+    func write(_ e: Encoding, _ out: inout Output) {
+        if idsOnly {
+            out.writeIds(e.ids)
+        } else {
+            out.write(e.jsonObject().serialized(pretty: false))
+            out.write("\n")
+        }
     }
 
     func runLines(_ tokenizer: Tokenizer, _ offsetType: OffsetType, _ out: inout Output) throws {
@@ -118,23 +134,32 @@ struct EncodeCommand: ParsableCommand {
                 errors.append("line \(n + 1): \(error)")
             }
         }
+        // (`$0?.pair` would be a double optional, never nil for a parsed line: compare the pair itself.)
+        if idsOnly, tokenizer.truncation == nil, tokenizer.padding == nil, errors.allSatisfy({ $0 == nil }),
+           !items.contains(where: { item in item.map { $0.pair != nil } ?? false }) {
+            // The ids-only throughput path (the same ids as the full encodings). On any error it
+            // falls through to the line-by-line loop, which reports each failing line.
+            let documents = items.map { Array(($0?.text ?? "").utf8) }
+            if let all = try? tokenizer.encodeIdsBatch(documents, addSpecialTokens: !noSpecialTokens, threads: threads) {
+                for ids in all { out.writeIds(ids) }
+                return
+            }
+        }
         if batch {
             if let bad = errors.compactMap({ $0 }).first { throw CLIError(bad) }
             let valid = items.compactMap { $0 }
             let pairs = valid.contains { $0.pair != nil } ? valid.map(\.pair) : nil
             let encodings = try tokenizer.encodeBatch(valid.map(\.text), pairs: pairs, addSpecialTokens: !noSpecialTokens,
                                                       offsets: offsetType, threads: threads)
-            for e in encodings {
-                out.write(e.jsonObject().serialized(pretty: false))
-                out.write("\n")
-            }
+            for e in encodings { write(e, &out) }
             return
         }
         for (i, item) in items.enumerated() {
             if let item {
                 do {
                     let e = try tokenizer.encode(item.text, pair: item.pair, addSpecialTokens: !noSpecialTokens, offsets: offsetType)
-                    out.write(e.jsonObject().serialized(pretty: false))
+                    write(e, &out)
+                    continue
                 } catch {
                     out.write(JSON.object(JSONObject([("error", .string("\(error)"))])).serialized(pretty: false))
                 }

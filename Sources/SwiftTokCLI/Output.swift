@@ -12,6 +12,29 @@ struct Output {
         if buffer.count > 1 << 16 { flush() }
     }
 
+    /// `ids` as a compact JSON array and a newline: `[1,2,3]` (the bytes orjson.dumps gives a list of ints).
+    mutating func writeIds(_ ids: [UInt32]) {
+        buffer.append(UInt8(ascii: "["))
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        for (k, id) in ids.enumerated() {
+            if k > 0 { buffer.append(UInt8(ascii: ",")) }
+            // At most 10 decimal digits, written right to left.
+            var v = id
+            var n = 0
+            withUnsafeMutableBytes(of: &digits) { d in
+                repeat {
+                    d[9 - n] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                    n += 1
+                } while v > 0
+                buffer.append(contentsOf: d[(10 - n)...])
+            }
+        }
+        buffer.append(UInt8(ascii: "]"))
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count > 1 << 16 { flush() }
+    }
+
     mutating func flush() {
         if buffer.isEmpty { return }
         Output.writeAll(fd: 1, buffer)

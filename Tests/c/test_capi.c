@@ -18,6 +18,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -1133,6 +1134,99 @@ static void test_last_error_thread_local(swifttok_tokenizer *t) {
     CHECK(strcmp(swifttok_last_error(), mine) == 0);
 }
 
+/* A tiny Unigram tokenizer: "ab" has exactly two segmentations, "ab" (id 3, score -1.5) and
+ * "a" "b" (ids 1 2, score -1 + -2 = -3), by the definition of the Unigram model. */
+static const char tiny_unigram_json[] =
+    "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, \"added_tokens\": [], \"normalizer\": null, "
+    "\"pre_tokenizer\": null, \"post_processor\": null, \"decoder\": null, \"model\": {\"type\": \"Unigram\", "
+    "\"unk_id\": 0, \"vocab\": [[\"<unk>\", 0.0], [\"a\", -1.0], [\"b\", -2.0], [\"ab\", -1.5]], \"byte_fallback\": false}}";
+
+static void test_nbest_sampling(swifttok_tokenizer *wordlevel) {
+    swifttok_tokenizer *u = NULL;
+    swifttok_nbest *nb = POISON;
+    swifttok_encoding *e = POISON;
+    const swifttok_encoding *borrowed;
+    int seen_whole = 0, seen_split = 0;
+    uint64_t seed;
+    printf("-- n-best and sampling\n");
+    EXPECT_STATUS(swifttok_tokenizer_from_bytes((const uint8_t *)tiny_unigram_json, sizeof tiny_unigram_json - 1, &u),
+                  SWIFTTOK_OK);
+    if (u == NULL) return;
+
+    EXPECT_STATUS(swifttok_encode_nbest(u, "ab", 2, 0, 5, &nb), SWIFTTOK_OK);
+    CHECK(nb != NULL && nb != POISON && swifttok_nbest_count(nb) == 2);
+    if (nb != NULL && nb != POISON && swifttok_nbest_count(nb) == 2) {
+        borrowed = swifttok_nbest_encoding(nb, 0);
+        CHECK(borrowed != NULL && swifttok_encoding_length(borrowed) == 1 && swifttok_encoding_ids(borrowed)[0] == 3);
+        borrowed = swifttok_nbest_encoding(nb, 1);
+        CHECK(borrowed != NULL && swifttok_encoding_length(borrowed) == 2 && swifttok_encoding_ids(borrowed)[0] == 1 &&
+              swifttok_encoding_ids(borrowed)[1] == 2);
+        CHECK(swifttok_encoding_offsets(borrowed)[1].start == 1 && swifttok_encoding_offsets(borrowed)[1].end == 2);
+        CHECK(swifttok_nbest_score(nb, 0) == -1.5 && swifttok_nbest_score(nb, 1) == -3.0); /* exact in binary */
+        CHECK(swifttok_nbest_encoding(nb, 2) == NULL && swifttok_nbest_encoding(nb, SIZE_MAX) == NULL);
+        CHECK(swifttok_nbest_score(nb, 2) == 0.0);
+    }
+    swifttok_nbest_free(nb);
+    nb = NULL;
+    EXPECT_STATUS(swifttok_encode_nbest(u, "ab", 2, 0, 1, &nb), SWIFTTOK_OK);
+    CHECK(swifttok_nbest_count(nb) == 1);
+    swifttok_nbest_free(nb);
+    CHECK(swifttok_nbest_count(NULL) == 0 && swifttok_nbest_encoding(NULL, 0) == NULL && swifttok_nbest_score(NULL, 0) == 0.0);
+    swifttok_nbest_free(NULL);
+
+    /* Misuse: K = 0 or too large, NULLs, bad UTF-8, unknown flags, an unsupported model. */
+    nb = POISON;
+    EXPECT_STATUS(swifttok_encode_nbest(u, "ab", 2, 0, 0, &nb), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(nb == NULL && swifttok_last_error()[0] != '\0');
+    EXPECT_STATUS(swifttok_encode_nbest(u, "ab", 2, 0, SWIFTTOK_NBEST_MAX + 1, &nb), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_nbest(u, "ab", 2, 0, SIZE_MAX, &nb), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_nbest(NULL, "ab", 2, 0, 2, &nb), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_nbest(u, NULL, 2, 0, 2, &nb), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_nbest(u, "ab", 2, 0, 2, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_nbest(u, "a\xff", 2, 0, 2, &nb), SWIFTTOK_ERROR_INVALID_UTF8);
+    EXPECT_STATUS(swifttok_encode_nbest(u, "ab", 2, 0x80, 2, &nb), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_nbest(wordlevel, "hello", 5, 0, 2, &nb), SWIFTTOK_ERROR_UNSUPPORTED);
+    CHECK(nb == NULL);
+    EXPECT_STATUS(swifttok_encode_nbest(u, NULL, 0, 0, 2, &nb), SWIFTTOK_OK); /* empty text */
+    swifttok_nbest_free(nb);
+
+    /* Sampling: seeded (same seed, same result); alpha 0 over the whole lattice gives both paths. */
+    for (seed = 0; seed < 64; seed++) {
+        swifttok_encoding *again = NULL;
+        e = NULL;
+        EXPECT_STATUS(swifttok_encode_sample(u, "ab", 2, 0, 0.0, -1, seed, &e), SWIFTTOK_OK);
+        EXPECT_STATUS(swifttok_encode_sample(u, "ab", 2, 0, 0.0, -1, seed, &again), SWIFTTOK_OK);
+        if (e != NULL && again != NULL) {
+            CHECK(swifttok_encoding_length(e) == swifttok_encoding_length(again) &&
+                  memcmp(swifttok_encoding_ids(e), swifttok_encoding_ids(again), 4 * swifttok_encoding_length(e)) == 0);
+            if (swifttok_encoding_length(e) == 1 && swifttok_encoding_ids(e)[0] == 3) seen_whole++;
+            if (swifttok_encoding_length(e) == 2 && swifttok_encoding_ids(e)[0] == 1) seen_split++;
+        }
+        swifttok_encoding_free(e);
+        swifttok_encoding_free(again);
+    }
+    CHECK(seen_whole > 0 && seen_split > 0 && seen_whole + seen_split == 64);
+    e = NULL;
+    EXPECT_STATUS(swifttok_encode_sample(u, "ab", 2, 0, 0.5, 1, 7, &e), SWIFTTOK_OK); /* nbest_size 1: the best */
+    CHECK(e != NULL && swifttok_encoding_length(e) == 1 && swifttok_encoding_ids(e)[0] == 3);
+    swifttok_encoding_free(e);
+
+    e = POISON;
+    EXPECT_STATUS(swifttok_encode_sample(u, "ab", 2, 0, NAN, -1, 1, &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    CHECK(e == NULL);
+    EXPECT_STATUS(swifttok_encode_sample(u, "ab", 2, 0, HUGE_VAL, -1, 1, &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_sample(u, "ab", 2, 0, -0.1, -1, 1, &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_sample(u, "ab", 2, 0, 0.1, -2, 1, &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_sample(u, "ab", 2, 0, 0.1, SWIFTTOK_NBEST_MAX + 1, 1, &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_sample(NULL, "ab", 2, 0, 0.1, -1, 1, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_sample(u, NULL, 2, 0, 0.1, -1, 1, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_sample(u, "ab", 2, 0, 0.1, -1, 1, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_encode_sample(u, "\xc3", 1, 0, 0.1, -1, 1, &e), SWIFTTOK_ERROR_INVALID_UTF8);
+    EXPECT_STATUS(swifttok_encode_sample(wordlevel, "hello", 5, 0, 0.1, -1, 1, &e), SWIFTTOK_ERROR_UNSUPPORTED);
+    CHECK(e == NULL);
+    swifttok_tokenizer_free(u);
+}
+
 static void section_misuse(void) {
     swifttok_tokenizer *t;
     printf("== misuse\n");
@@ -1152,6 +1246,7 @@ static void section_misuse(void) {
     test_batch_flat(t);
     test_stream_prefill_and_lists(t);
     test_last_error_thread_local(t);
+    test_nbest_sampling(t);
     swifttok_tokenizer_free(t);
 }
 

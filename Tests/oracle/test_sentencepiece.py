@@ -10,16 +10,19 @@ import pytest
 
 from oracle import summary
 from oracle.randtext import random_texts
-from oracle.sentencepiece_parity import SPM_MODELS, load_processor, model_path, run_decode_parity, run_encode_parity
+from oracle.sentencepiece_parity import (SPM_MODELS, load_processor, model_path, run_decode_parity, run_encode_parity,
+                                        run_ids_parity)
 
 N_RANDOM = 10_000
 N_DECODE_RANDOM = 2_000
-# Every DOC_STRIDE-th corpus document (16: ~8,000 documents, 3.2 MB, spread over every file) keeps the CI budget;
-# SWIFTTOK_SPM_DOC_STRIDE=1 checks every document (127,320 documents, 51.7 MB per model). Measured per 13 MB of
-# documents (stride 4, t5, loaded machine): swifttok writing its full JSON (ids, tokens, offsets, masks, word ids;
-# 117 MB) 37 s, orjson parsing it 29 s, sentencepiece's batch offset_mapping 36 s, piece/offset comparison 16 s,
-# decode parity 18 s; ids alone would be ~1 s to compare and 9 s for sentencepiece. Stride 1 needs an ids-only
-# (or ids+offsets) CLI output to fit the budget.
+# The ids of EVERY corpus document (127,320 documents, 51.7 MB per model) are checked by
+# test_spm_corpora_all_ids through `encode --jsonl --ids-only` (compact arrays compared as bytes with
+# orjson.dumps of sentencepiece's batch ids). Ids, pieces, byte offsets and decoded text are compared on every
+# DOC_STRIDE-th document (16: ~8,000 documents, 3.2 MB, spread over every file); SWIFTTOK_SPM_DOC_STRIDE=1
+# compares everything on every document. Measured for all 8 models on the loaded 2-core host (load ~5-9,
+# serial pytest --durations): all-documents ids 361-421 s (the 3 BPE models ~225 s of it: swifttok's BPE
+# .model path takes ~26 s CPU and sentencepiece ~21 s per model), stride-16 full comparison 64-174 s. CPU:
+# swifttok ids of all documents 8-10 s (Unigram) / ~26 s (BPE) per model, sentencepiece's ids 15-21 s.
 DOC_STRIDE = int(os.environ.get("SWIFTTOK_SPM_DOC_STRIDE", "16"))
 NAMES = list(SPM_MODELS)
 
@@ -46,6 +49,13 @@ def _check(rep):
 @pytest.fixture(scope="module")
 def spm_documents(documents):
     return documents[::DOC_STRIDE]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_spm_corpora_all_ids(name, shared, swifttok, documents):
+    """The ids of EVERY corpus document (127,320 documents, 51.7 MB) through `encode --ids-only`."""
+    sp = load_processor(name)
+    _check(run_ids_parity(swifttok, name, sp, "corpora ids (every document)", documents))
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -148,6 +148,14 @@ _SIGNATURES = {
     "swifttok_batch_attention_mask": (_vp, [_vp, _szp]),
     "swifttok_decode_stream_new_with_ids": (_st, [_vp, ctypes.c_int, _vp, _sz, ctypes.POINTER(_vp)]),
     "swifttok_decode_stream_step_ids": (_st, [_vp, _vp, _sz, _vp, _sz, _szp]),
+    # n-best and sampling
+    "swifttok_encode_nbest": (_st, [_vp, ctypes.c_char_p, _sz, _u32, _sz, ctypes.POINTER(_vp)]),
+    "swifttok_nbest_free": (None, [_vp]),
+    "swifttok_nbest_count": (_sz, [_vp]),
+    "swifttok_nbest_encoding": (_vp, [_vp, _sz]),
+    "swifttok_nbest_score": (ctypes.c_double, [_vp, _sz]),
+    "swifttok_encode_sample": (_st, [_vp, ctypes.c_char_p, _sz, _u32, ctypes.c_double, ctypes.c_int64, ctypes.c_uint64,
+                                     ctypes.POINTER(_vp)]),
 }
 
 # The short calls (swifttok_encode_ids_short, swifttok_count_tokens_short) are declared apart, without

@@ -508,6 +508,37 @@ class Tokenizer:
             h.ptr, text, len(text), second, 0 if second is None else len(second), flags, ctypes.byref(out)))
         return Encoding(_Owned(out.value, self._lib.swifttok_encoding_free), out.value)
 
+    def encode_nbest(self, sequence: TextInput, k: int, add_special_tokens: bool = True) -> List[Tuple[Encoding, float]]:
+        """The `k` best segmentations of `sequence`, best first, as (Encoding, score) pairs: for a
+        SentencePiece .model, sentencepiece's `nbest_encode(text, nbest_size=k)` (UNIGRAM models; and
+        tokenizer.json Unigram models). Offsets are in characters. 1 <= k <= 512."""
+        text = _utf8(sequence)
+        flags = CHAR_OFFSETS | (ADD_SPECIAL_TOKENS if add_special_tokens else 0)
+        out = ctypes.c_void_p()
+        h = self._handle
+        if not 0 <= k < 1 << 63:  # ctypes would wrap it silently
+            raise fail(Status.INVALID_ARGUMENT, f"k must be between 1 and 512 (got {k})")
+        check(self._lib, self._lib.swifttok_encode_nbest(h.ptr, text, len(text), flags, k, ctypes.byref(out)))
+        owner = _Owned(out.value, self._lib.swifttok_nbest_free)
+        return [(Encoding(owner, self._lib.swifttok_nbest_encoding(owner.ptr, i)), self._lib.swifttok_nbest_score(owner.ptr, i))
+                for i in range(self._lib.swifttok_nbest_count(owner.ptr))]
+
+    def encode_sample(self, sequence: TextInput, alpha: float, nbest_size: int = -1, seed: int = 0,
+                      add_special_tokens: bool = True) -> Encoding:
+        """One segmentation of `sequence` sampled with a generator seeded by `seed` (subword
+        regularization): for a SentencePiece .model, distributed as sentencepiece's
+        `encode(text, enable_sampling=True, alpha=alpha, nbest_size=nbest_size)` (BPE models:
+        merge dropout with probability alpha). Offsets are in characters."""
+        text = _utf8(sequence)
+        flags = CHAR_OFFSETS | (ADD_SPECIAL_TOKENS if add_special_tokens else 0)
+        out = ctypes.c_void_p()
+        h = self._handle
+        if not 0 <= seed < 1 << 64:
+            raise fail(Status.INVALID_ARGUMENT, f"seed must be in [0, 2**64) (got {seed})")
+        check(self._lib, self._lib.swifttok_encode_sample(h.ptr, text, len(text), flags, float(alpha), nbest_size, seed,
+                                                          ctypes.byref(out)))
+        return Encoding(_Owned(out.value, self._lib.swifttok_encoding_free), out.value)
+
     def encode_ids(self, text: TextInput, add_special_tokens: bool = True) -> List[int]:
         """Just the ids of `text` (encode(text).ids without building an Encoding: the fast path).
 

@@ -59,8 +59,30 @@ extension SentencePiece {
         }
 
         /// The child of `node` by byte `b`, or 0 when there is none.
+        /// Long edge lists (the node of "▁" has one edge per word-initial byte, ~100) are narrowed
+        /// by binary search first; the scan of the last few edges is `childLinear`'s.
         @inline(__always)
         func child(_ node: Int32, _ b: UInt8) -> Int32 {
+            if node == 0 { return root[Int(b)] }
+            var lo = Int(edgeStart[Int(node)])
+            var hi = lo + Int(edgeCount[Int(node)])
+            // Invariant: an edge labelled b, if any, is in lo..<hi (edges are sorted by byte).
+            while hi - lo > 8 {
+                let mid = (lo + hi) >> 1
+                if edgeBytes[mid] <= b { lo = mid } else { hi = mid }
+            }
+            var i = lo
+            while i < hi {
+                let e = edgeBytes[i]
+                if e == b { return edgeTargets[i] }
+                if e > b { return 0 }
+                i += 1
+            }
+            return 0
+        }
+
+        /// The reference for `child`: a linear scan of the node's sorted edge list.
+        func childLinear(_ node: Int32, _ b: UInt8) -> Int32 {
             if node == 0 { return root[Int(b)] }
             let s = Int(edgeStart[Int(node)])
             let n = Int(edgeCount[Int(node)])

@@ -49,11 +49,11 @@ class Report:
     def ok(self):
         return self.mismatches == 0 and not self.failure
 
-    def add(self, text, what, ours, ref):
+    def add(self, text, what, ours, ref, where=""):
         self.mismatches += 1
         if len(self.examples) < 5:
             t = text if len(text) <= 200 else text[:200] + "…"
-            self.examples.append(f"  input {t!r}\n    {what}: swifttok {str(ours)[:300]}\n    {what}: sentencepiece {str(ref)[:300]}")
+            self.examples.append(f"  {where}input {t!r}\n    {what}: swifttok {str(ours)[:300]}\n    {what}: sentencepiece {str(ref)[:300]}")
 
     def text(self):
         head = f"{self.model} / {self.input_set}: {self.mismatches} of {self.compared} differ"
@@ -73,6 +73,46 @@ def _spm_batches(sp, texts):
     for k in range(0, len(texts), SPM_CHUNK):
         chunk = texts[k:k + SPM_CHUNK]
         yield from sp.encode(chunk, return_type="offset_mapping", return_bytes=True, num_threads=-1)
+
+
+# Texts per sentencepiece ids-only batch call.
+SPM_IDS_CHUNK = 8192
+
+
+def run_ids_parity(swifttok, name, sp, input_set, texts):
+    """The ids of every text: swifttok's `encode --jsonl --ids-only` lines (one compact JSON array
+    each, encoded in parallel) against sentencepiece's batch `encode` ids (2 threads). Each line is
+    compared as bytes with orjson's dump of sentencepiece's ids (the same compact form), so no line is
+    parsed unless it differs; any difference fails, naming the document index and first differing id."""
+    rep = Report(name, input_set)
+    t0 = time.time()
+    texts = list(texts)
+    args = ["encode", "--tokenizer", str(model_path(name)), "--jsonl", "--ids-only"]
+    proc = SwiftTokProcess(swifttok, args, (jsonl_text(t) for t in texts))
+    dumps = orjson.dumps
+    readline = proc.proc.stdout.readline
+    for k in range(0, len(texts), SPM_IDS_CHUNK):
+        chunk = texts[k:k + SPM_IDS_CHUNK]
+        for j, ids in enumerate(sp.encode(chunk, out_type=int, num_threads=2)):
+            line = readline()
+            if not line:
+                code, _, err = proc.finish()
+                rep.failure = f"swifttok stopped after {k + j} lines (exit {code}): {err}"
+                return rep
+            rep.compared += 1
+            expected = dumps(ids)
+            if line[:-1] != expected:
+                try:
+                    got = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    got = line[:300]
+                i = _first_diff(got, ids) if isinstance(got, list) else 0
+                rep.add(chunk[j], f"ids from token {i}", got[i:i + 8], ids[i:i + 8], where=f"document {k + j}: ")
+    code, extra, err = proc.finish()
+    if code != 0 or extra:
+        rep.failure = f"swifttok exit {code}, {extra} extra lines: {err}"
+    rep.seconds = time.time() - t0
+    return rep
 
 
 def run_encode_parity(swifttok, name, sp, input_set, texts, extra_args=()):
@@ -123,19 +163,24 @@ def run_encode_parity(swifttok, name, sp, input_set, texts, extra_args=()):
     return rep
 
 
+def _spm_decodes(sp, id_lists):
+    """sentencepiece's decode of each id list, SPM_CHUNK lists per batch call (its `Decode` per list, 2 threads)."""
+    for k in range(0, len(id_lists), SPM_CHUNK):
+        yield from sp.decode([list(ids) for ids in id_lists[k:k + SPM_CHUNK]], num_threads=2)
+
+
 def run_decode_parity(swifttok, name, sp, id_lists, labels=None):
     """Decodes each id list with swifttok and sentencepiece; compares the text."""
     rep = Report(name, "decode")
     args = ["decode", "--tokenizer", str(model_path(name)), "--jsonl"]
     proc = SwiftTokProcess(swifttok, args, (jsonl_ids(ids) for ids in id_lists))
-    for k, ids in enumerate(id_lists):
+    for k, (ids, ref) in enumerate(zip(id_lists, _spm_decodes(sp, id_lists))):
         line = proc.readline()
         if line is None:
             code, _, err = proc.finish()
             rep.failure = f"swifttok decode stopped after {proc.lines_read} lines (exit {code}): {err}"
             return rep
         got = orjson.loads(line)
-        ref = sp.decode(ids)
         rep.compared += 1
         if got != ref:
             rep.add(labels[k] if labels else repr(ids[:40]), "decoded", repr(got), repr(ref))

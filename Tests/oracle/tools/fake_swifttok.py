@@ -58,6 +58,8 @@ def main():
     e = sub.add_parser("encode")
     e.add_argument("--tokenizer", required=True)
     e.add_argument("--jsonl", action="store_true")
+    e.add_argument("--ids-only", action="store_true")
+    e.add_argument("texts", nargs="*")
     e.add_argument("--no-special-tokens", action="store_true")
     e.add_argument("--offsets", default="char")
     e.add_argument("--batch", action="store_true")
@@ -133,8 +135,8 @@ def main():
         if a.pad_length is not None or a.pad_longest:
             tok.enable_padding(direction=a.pad_direction, pad_id=a.pad_id, pad_token=a.pad_token,
                                length=a.pad_length, pad_to_multiple_of=a.pad_multiple)
-    items = []
-    for raw in read_lines():
+    items = [] if a.jsonl or not a.texts else list(a.texts)
+    for raw in (read_lines() if a.jsonl or not a.texts else []):
         try:
             x = orjson.loads(raw)
             if isinstance(x, dict):
@@ -159,12 +161,17 @@ def main():
     if a.batch and kind == "tokenizers":
         encs = tok.encode_batch(items, add_special_tokens=not a.no_special_tokens)
         for x, enc in zip(items, encs):
+            if a.ids_only:
+                out.write(orjson.dumps(enc.ids) + b"\n")
+                continue
             d = encoding_dict_bytes(enc, x if isinstance(x, tuple) else (x,)) if a.offsets == "byte" \
                 else encoding_dict(enc)
             out.write(orjson.dumps(d) + b"\n")
         return
     for x in items:
-        out.write(orjson.dumps(one(x)) + b"\n")
+        d = one(x)
+        # --ids-only: the ids alone as a compact array; an error stays an object.
+        out.write(orjson.dumps(d["ids"] if a.ids_only and "ids" in d else d) + b"\n")
 
 
 if __name__ == "__main__":
