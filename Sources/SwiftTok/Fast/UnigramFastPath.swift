@@ -336,7 +336,7 @@ final class UnigramFastPath: Sendable {
             if cut {
                 if special {
                     if stretch > runStart { try encodeASCII(UnsafeBufferPointer(rebasing: text[runStart..<stretch]), into: &out, scratch: &scratch, general: general) }
-                    out += try general.generalIds(Array(text[stretch..<i]))
+                    try encodeSpecial(UnsafeBufferPointer(rebasing: text[stretch..<i]), into: &out, scratch: &scratch, general: general)
                     runStart = i
                     special = false
                 }
@@ -348,6 +348,24 @@ final class UnigramFastPath: Sendable {
             i += 1
         }
         if n > runStart { try encodeASCII(UnsafeBufferPointer(rebasing: text[runStart..<n]), into: &out, scratch: &scratch, general: general) }
+    }
+
+    /// Stretches longer than this (in bytes) are not kept in the stretch cache.
+    static let maxCachedStretch = 256
+
+    /// A stretch with a non-ASCII byte or a CR through the general pipeline, behind a per-thread
+    /// cache keyed by its raw bytes (its ids depend on its bytes only, see `encodeStretches`).
+    func encodeSpecial(_ stretch: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
+                       general: Tokenizer) throws {
+        if stretch.count > Self.maxCachedStretch {
+            out += try general.generalIds(Array(stretch))
+            return
+        }
+        let h = ByteSliceTable.hash(stretch)
+        if scratch.unigramStretches.lookup(stretch, hash: h, into: &out) { return }
+        let start = out.count
+        out += try general.generalIds(Array(stretch))
+        scratch.unigramStretches.insert(stretch, hash: h, ids: out[start...])
     }
 
     /// An ASCII run (no CR): normalized by the steps, pre-tokenized, segmented through the cache.
