@@ -50,6 +50,9 @@ struct FastScratch {
     /// Unigram words (raw bytes, see `UnigramFastPath.encodeWord`) → ids, behind `hot`; apart from
     /// `bpeCache`, whose keys are pieces (the same bytes may be a word and a different piece).
     var unigramWords: Models.BPE.Cache
+    /// Unigram stretches with a non-ASCII byte or a CR (raw bytes, see `UnigramFastPath.encodeStretches`)
+    /// → the general pipeline's ids.
+    var unigramStretches: Models.BPE.Cache
     /// Unigram words: a small hot cache in front of `hot` (same hash, fewer slots: `slot & unigramHotMask`).
     var unigramHot: HotPieceCache
     let unigramHotMask: Int
@@ -58,7 +61,8 @@ struct FastScratch {
     /// `ScratchPool`, so none is built per call.
     init() {
         bpeCache = Models.BPE.Cache(capacity: 1 << 18)
-        unigramWords = Models.BPE.Cache(capacity: 1 << 16)
+        unigramWords = Models.BPE.Cache(capacity: 1 << 14, maxCapacity: 1 << 19)
+        unigramStretches = Models.BPE.Cache(capacity: 1 << 10, maxCapacity: 1 << 17)
         unigramHot = HotPieceCache(log2Size: 12)
         unigramHotMask = (1 << 12) - 1
         hot = HotPieceCache(log2Size: 16)

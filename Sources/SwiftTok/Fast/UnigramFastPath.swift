@@ -242,7 +242,11 @@ final class UnigramFastPath: Sendable {
     /// " word\nword") is looked up by its raw bytes in the word caches and on a miss normalized
     /// and split alone, as `encodeASCII` would (it starts with a space, so it is whole pieces,
     /// none prepended, whatever comes before; it ends before a cut, or at the end of the text
-    /// where a right strip applies to it alone); other stretches, and the first, take the cut path.
+    /// where a right strip applies to it alone). So is the first stretch when it is ASCII without
+    /// CR and has a printable byte: the cut path would give it to `encodeASCII` alone too (the
+    /// stretch after it starts a new run, or is the general path's), and a printable byte keeps
+    /// its normalization from being empty (the one case `encodeASCII` leaves to the general
+    /// pipeline). Other stretches take the cut path.
     func encodeByStretch(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
                          general: Tokenizer) throws {
         guard let base = text.baseAddress else { return }
@@ -251,7 +255,7 @@ final class UnigramFastPath: Sendable {
         var slowStart = 0  // start of the stretches not encoded yet
         while s < n {
             var j = s + 1
-            var simple = s > 0
+            var simple = s > 0 || (base[0] < 0x80 && base[0] != 0x0D)
             while j < n {
                 let b = base[j]
                 if Self.isGraphic(b) {
@@ -261,6 +265,10 @@ final class UnigramFastPath: Sendable {
                 if b == 0x20 && j + 1 < n && Self.isGraphic(base[j - 1]) && Self.isGraphic(base[j + 1]) { break }
                 if b >= 0x80 || b == 0x0D { simple = false }
                 j += 1
+            }
+            if simple && s == 0 && j == n {
+                // The whole text: it may normalize to nothing unless it has a printable byte.
+                simple = UnsafeBufferPointer(start: base, count: n).contains(where: Self.isGraphic)
             }
             if simple {
                 if s > slowStart {
@@ -336,7 +344,7 @@ final class UnigramFastPath: Sendable {
             if cut {
                 if special {
                     if stretch > runStart { try encodeASCII(UnsafeBufferPointer(rebasing: text[runStart..<stretch]), into: &out, scratch: &scratch, general: general) }
-                    out += try general.generalIds(Array(text[stretch..<i]))
+                    try encodeSpecial(UnsafeBufferPointer(rebasing: text[stretch..<i]), into: &out, scratch: &scratch, general: general)
                     runStart = i
                     special = false
                 }
@@ -348,6 +356,24 @@ final class UnigramFastPath: Sendable {
             i += 1
         }
         if n > runStart { try encodeASCII(UnsafeBufferPointer(rebasing: text[runStart..<n]), into: &out, scratch: &scratch, general: general) }
+    }
+
+    /// Stretches longer than this (in bytes) are not kept in the stretch cache.
+    static let maxCachedStretch = 256
+
+    /// A stretch with a non-ASCII byte or a CR through the general pipeline, behind a per-thread
+    /// cache keyed by its raw bytes (its ids depend on its bytes only, see `encodeStretches`).
+    func encodeSpecial(_ stretch: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
+                       general: Tokenizer) throws {
+        if stretch.count > Self.maxCachedStretch {
+            out += try general.generalIds(Array(stretch))
+            return
+        }
+        let h = ByteSliceTable.hash(stretch)
+        if scratch.unigramStretches.lookup(stretch, hash: h, into: &out) { return }
+        let start = out.count
+        out += try general.generalIds(Array(stretch))
+        scratch.unigramStretches.insert(stretch, hash: h, ids: out[start...])
     }
 
     /// An ASCII run (no CR): normalized by the steps, pre-tokenized, segmented through the cache.

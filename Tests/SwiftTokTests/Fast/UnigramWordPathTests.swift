@@ -74,6 +74,11 @@ import Testing
             mismatches.append("\(String(decoding: docs[i].prefix(120), as: UTF8.self).debugDescription): fast \(a[i].prefix(12)) general \(b[i].prefix(12))")
         }
         #expect(mismatches.isEmpty, "shape \(index): \(mismatches.count) of \(docs.count) differ: \(mismatches.prefix(3))")
+        // The same documents twice in one worker: the second time words and stretches (those with
+        // non-ASCII bytes or CR too) come from the caches.
+        let twice = try fast.encodeIdsBatch(docs + docs, threads: 1)
+        let warmMismatches = docs.indices.filter { twice[docs.count + $0] != b[$0] }.count
+        #expect(warmMismatches == 0, "shape \(index): \(warmMismatches) of \(docs.count) differ with warm caches")
         // Single calls (small caches: evictions on every word) agree too.
         for d in docs.prefix(300) { #expect(try fast.encodeIds(bytes: d) == general.encodeIds(bytes: d), "shape \(index): single call") }
     }

@@ -14,6 +14,8 @@ struct ModelsReferenceTests {
         var failures = 0
         var cache = Models.BPE.Cache(capacity: 256)
         var rawCache = Models.BPE.Cache(capacity: 256)
+        // A cache that grows (64 → 1024 slots) and then empties itself, on the same pieces.
+        var growing = Models.BPE.Cache(capacity: 64, maxCapacity: 1024)
         for c in cases + cases {
             guard c.count == 3, let piece = c[0].stringValue else { continue }
             let ids = ModelTestSupport.ints(c[1]).map { UInt32($0) }
@@ -31,6 +33,9 @@ struct ModelsReferenceTests {
             if case .bpe(let bpe) = model {
                 cached = []
                 try bytes.withUnsafeBufferPointer { try bpe.encodeIds($0, into: &cached, cache: &cache) }
+                var grown: [UInt32] = []
+                try bytes.withUnsafeBufferPointer { try bpe.encodeIds($0, into: &grown, cache: &growing) }
+                if grown != cached { cached = grown }
                 if let view = bpe.byteLevel, let rawBytes = ByteLevelAlphabet.decode(piece) {
                     raw = []
                     rawCached = []

@@ -8,7 +8,8 @@ extension Models.BPE {
     /// A piece → ids cache owned by one caller (one thread or one call): repeated words cost
     /// one hash lookup. It never changes results; it is bypassed while dropout is active.
     ///
-    /// Bounded: when half full it is emptied, so memory stays near `capacity` entries. Use one
+    /// Bounded: when half full it doubles, up to `maxCapacity` slots, and past that it is emptied,
+    /// so memory stays near `maxCapacity` entries. Use one
     /// cache with one entry point only (`encodeIds` takes alphabet text, `encodeRawBytes` raw
     /// bytes: the same bytes mean different pieces).
     public struct Cache: Sendable {
@@ -25,14 +26,20 @@ extension Models.BPE {
         private var keys: [UInt8] = []
         private var values: [UInt32] = []
         private var count = 0
+        /// The most slots it grows to.
+        private let maxSlots: Int
         /// Pieces longer than this are not cached.
         static let maxPieceLength = 64
 
-        /// An empty cache with room for about `capacity` / 2 pieces.
-        public init(capacity: Int = 1 << 16) {
+        /// An empty cache with room for about `capacity` / 2 pieces, growing to room for about
+        /// `maxCapacity` / 2 (by default it does not grow).
+        public init(capacity: Int = 1 << 16, maxCapacity: Int = 0) {
             var n = 64
             while n < capacity { n <<= 1 }
             slots = [Slot](repeating: Slot(), count: n)
+            var m = n
+            while m < maxCapacity { m <<= 1 }
+            maxSlots = m
         }
 
         /// Appends the cached ids of `piece` to `out`; false when absent.
@@ -63,8 +70,11 @@ extension Models.BPE {
         }
 
         mutating func insert(_ piece: UnsafeBufferPointer<UInt8>, hash h: UInt32, ids: ArraySlice<UInt32>) {
-            if (count + 1) * 2 > slots.count || ids.count > Int(UInt16.max) || keys.count + piece.count >= Int(UInt32.max) {
+            if ids.count > Int(UInt16.max) || piece.count > Int(UInt16.max) { return }  // not cached
+            if keys.count + piece.count >= Int(UInt32.max) || values.count + ids.count >= Int(UInt32.max) {
                 clear()
+            } else if (count + 1) * 2 > slots.count {
+                if slots.count < maxSlots { grow() } else { clear() }
             }
             let mask = slots.count - 1
             var i = Int(h) & mask
@@ -74,6 +84,18 @@ extension Models.BPE {
             keys.append(contentsOf: piece)
             values.append(contentsOf: ids)
             count += 1
+        }
+
+        /// Twice the slots, the entries placed again by their stored hashes (keys and values stay).
+        private mutating func grow() {
+            let old = slots
+            slots = [Slot](repeating: Slot(), count: old.count * 2)
+            let mask = slots.count - 1
+            for slot in old where slot.keyStart != 0 {
+                var i = Int(slot.hash) & mask
+                while slots[i].keyStart != 0 { i = (i + 1) & mask }
+                slots[i] = slot
+            }
         }
 
         /// Empties the cache, keeping its memory.
