@@ -11,7 +11,7 @@ over its documents, fixed seed) and written to a temp file; every engine encodes
 Python engines run in their own subprocess per measurement (so the thread count applies), after a
 warm-up on the first 5% of the documents. MB = 10^6 bytes of UTF-8 input.
 
-Every engine makes PASSES (3) timed passes over the documents, and each row is printed twice:
+Every engine makes --passes timed passes over the documents (3; 2 with --quick), and each row is printed twice:
   warm   the best pass (caches of every engine warm: tokenizers' and swifttok's word caches)
   first  the first pass (text seen for the first time; the peers after the 5% warm-up, swifttok cold)
 Ratios compare engines within the same kind of pass.
@@ -83,7 +83,7 @@ def sample_docs(group, mb, seed=1234):
     return [docs[i] for i in sorted(picked)]
 
 
-PASSES = 3
+PASSES = 3   # timed passes per measurement (--passes)
 
 
 def worker(engine, vocab_file, path, threads):
@@ -125,7 +125,8 @@ def timed(encode):
 
 def run_python(engine, vocab_file, path, threads):
     env = dict(os.environ, RAYON_NUM_THREADS=str(threads), TOKENIZERS_PARALLELISM="true")
-    out = subprocess.run([sys.executable, __file__, "--worker", engine, str(vocab_file), str(path), str(threads)],
+    out = subprocess.run([sys.executable, __file__, "--worker", engine, str(vocab_file), str(path), str(threads),
+                          str(PASSES)],
                          capture_output=True, text=True, env=env, check=True).stdout
     r = json.loads(out.strip().splitlines()[-1])
     r["mb_per_s"] = r["bytes"] / 1e6 / r["seconds"]
@@ -157,9 +158,12 @@ def main():
     ap.add_argument("--group", action="append", choices=GROUPS, help="only these corpus groups")
     ap.add_argument("--threads", type=int, action="append", help="thread counts (default 1 and all cores)")
     ap.add_argument("--json", help="also write the results as JSON to this file")
-    ap.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    ap.add_argument("--passes", type=int, help="timed passes per measurement (default 3, quick 2)")
+    ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    global PASSES
     if a.worker:
+        PASSES = max(1, int(a.worker[4]))
         worker(a.worker[0], a.worker[1], a.worker[2], int(a.worker[3]))
         return 0
     reason = shared_missing_reason()
@@ -171,6 +175,7 @@ def main():
         print("bench: swifttok not found (run scripts/setup.sh or set SWIFTTOK)", file=sys.stderr)
         return 1
     mb = a.mb or (0.5 if a.quick else 4.0)
+    PASSES = max(1, a.passes or (2 if a.quick else 3))
     cores = os.cpu_count() or 1
     threads = a.threads or sorted({1, cores})
     vocabs = a.vocab or list(VOCABS)
