@@ -250,18 +250,25 @@ def lib() -> ctypes.CDLL:
         return loaded
 
 
+_short_calls: dict = {}
+
+
 def short_calls(gil: bool) -> Tuple[Any, Any]:
-    """(swifttok_encode_ids_short, swifttok_count_tokens_short) as fresh function objects returning
-    ptrdiff_t. gil=True: called with the GIL held (ctypes.PyDLL), which saves releasing and taking
-    it back around a call of a microsecond, for short texts only (other threads wait meanwhile)."""
-    cdll = lib()
-    loaded = ctypes.PyDLL(_path, handle=cdll._handle) if gil else cdll
-    fns = []
-    for name in _SHORT_CALLS:
-        fn = loaded[name]  # Indexing makes a new function object: its declaration is its own.
-        fn.restype = ctypes.c_ssize_t
-        fns.append(fn)
-    return fns[0], fns[1]
+    """(swifttok_encode_ids_short, swifttok_count_tokens_short) as function objects returning
+    ptrdiff_t, made once per process for each `gil`. gil=True: called with the GIL held
+    (ctypes.PyDLL), which saves releasing and taking it back around a call of a microsecond, for
+    short texts only (other threads wait meanwhile)."""
+    fns = _short_calls.get(gil)
+    if fns is None:
+        cdll = lib()
+        loaded = ctypes.PyDLL(_path, handle=cdll._handle) if gil else cdll
+        made = []
+        for name in _SHORT_CALLS:
+            fn = loaded[name]  # Indexing makes a new function object: its declaration is its own.
+            fn.restype = ctypes.c_ssize_t
+            made.append(fn)
+        fns = _short_calls.setdefault(gil, (made[0], made[1]))
+    return fns
 
 
 def library_path() -> str:

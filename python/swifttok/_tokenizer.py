@@ -39,6 +39,17 @@ class _Owned:
             self._free(ptr)
 
 
+def _fast_utf8(text: Any) -> bytes:
+    """UTF-8 bytes of `text` for the short-call paths: str.encode() inline, `_utf8` (which raises the
+    library's error for lone surrogates and accepts bytes-like input) otherwise."""
+    if type(text) is str:
+        try:
+            return text.encode()
+        except UnicodeEncodeError:
+            pass
+    return _utf8(text)
+
+
 def _utf8(text: Any, what: str = "text") -> bytes:
     """UTF-8 bytes of a str (or the bytes given); ctypes passes bytes to C without copying."""
     if isinstance(text, str):
@@ -543,13 +554,7 @@ class Tokenizer:
         """Just the ids of `text` (encode(text).ids without building an Encoding: the fast path).
 
         One C call into a reused per-thread buffer (grown when the library asks for more)."""
-        if type(text) is str:
-            try:
-                data = text.encode()
-            except UnicodeEncodeError:
-                data = _utf8(text)  # Raises the library's error for lone surrogates.
-        else:
-            data = _utf8(text)
+        data = _fast_utf8(text)
         n = len(data)
         short = self._short  # Its own handle: a concurrent configure() cannot free it.
         ref, ids, call = short.state
@@ -583,13 +588,7 @@ class Tokenizer:
 
     def count_tokens(self, text: TextInput, add_special_tokens: bool = True) -> int:
         """Number of tokens `text` encodes to (len(encode(text, add_special_tokens=...)))."""
-        if type(text) is str:
-            try:
-                data = text.encode()
-            except UnicodeEncodeError:
-                data = _utf8(text)
-        else:
-            data = _utf8(text)
+        data = _fast_utf8(text)
         n = len(data)
         flags = ADD_SPECIAL_TOKENS if add_special_tokens else 0
         if n <= _GIL_HELD_MAX:
