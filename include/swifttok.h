@@ -36,11 +36,11 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define SWIFTTOK_VERSION_MAJOR 0
-#define SWIFTTOK_VERSION_MINOR 4
+#define SWIFTTOK_VERSION_MINOR 5
 #define SWIFTTOK_VERSION_PATCH 0
 /** MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define SWIFTTOK_VERSION_NUMBER (SWIFTTOK_VERSION_MAJOR * 10000 + SWIFTTOK_VERSION_MINOR * 100 + SWIFTTOK_VERSION_PATCH)
-#define SWIFTTOK_VERSION_STRING "0.4.0"
+#define SWIFTTOK_VERSION_STRING "0.5.0"
 
 /** The version of the loaded library, as SWIFTTOK_VERSION_NUMBER (compare with the header's). */
 unsigned swifttok_version_number(void);
@@ -58,6 +58,8 @@ unsigned swifttok_version_number(void);
  *        calls in the shape that costs a binding such as Python ctypes least per call);
  *        n-best and sampled encodings: swifttok_encode_nbest (swifttok_nbest_count / _encoding /
  *        _score / _free) and swifttok_encode_sample.
+ * 0.5.0  for the Python package only: swifttok_python_bind and swifttok_python_functions (the
+ *        short calls and the batch as Python builtin functions made through CPython's own API).
  */
 
 /** The version of the loaded library as a static string, e.g. "0.3.0". */
@@ -547,6 +549,87 @@ swifttok_status swifttok_tokenizer_to_json(const swifttok_tokenizer *tokenizer, 
  * swifttok_tokenizer_to_json (concurrent saves to one path are the caller's problem).
  */
 swifttok_status swifttok_tokenizer_save(const swifttok_tokenizer *tokenizer, const char *path);
+
+/* ---------------------------------------------------------------------------------------------
+ * For the Python package (since 0.5). Not for other callers.
+ *
+ * The package stays pure Python (ctypes, no compiled extension) and the library does not link
+ * libpython: at import the package hands over the addresses of the CPython C API functions below
+ * (ctypes.pythonapi, all in the stable ABI), and the library then makes real Python builtin
+ * functions whose calls cost what calling a builtin costs, not a ctypes call: they read a str's
+ * UTF-8 in place, encode, and build the list of ints themselves.
+ * Every function here must be called with the GIL held (ctypes.PyDLL); the builtins release it
+ * while they encode long texts and batches.
+ * ------------------------------------------------------------------------------------------- */
+
+/** CPython's PyObject (its struct tag is `_object`, so this is the same type as Python.h's). */
+typedef struct _object swifttok_py_object;
+
+/** The CPython functions the library calls, and two objects; every field must be set. */
+typedef struct swifttok_python_api {
+    /** sizeof(swifttok_python_api) as the caller compiled it (a shorter table is refused). */
+    size_t size;
+    /** The exception class failures raise, called as error_class(status, message). */
+    swifttok_py_object *error_class;
+    /** The interned str "add_special_tokens" (the keyword the builtins take by identity). */
+    swifttok_py_object *keyword;
+    swifttok_py_object *(*list_new)(ptrdiff_t size);                                    /* PyList_New */
+    int (*list_set_item)(swifttok_py_object *list, ptrdiff_t index, swifttok_py_object *item); /* PyList_SetItem */
+    ptrdiff_t (*list_size)(swifttok_py_object *list);                                   /* PyList_Size */
+    swifttok_py_object *(*list_get_item)(swifttok_py_object *list, ptrdiff_t index);    /* PyList_GetItem */
+    swifttok_py_object *(*tuple_new)(ptrdiff_t size);                                   /* PyTuple_New */
+    int (*tuple_set_item)(swifttok_py_object *tuple, ptrdiff_t index, swifttok_py_object *item); /* PyTuple_SetItem */
+    ptrdiff_t (*tuple_size)(swifttok_py_object *tuple);                                 /* PyTuple_Size */
+    swifttok_py_object *(*tuple_get_item)(swifttok_py_object *tuple, ptrdiff_t index);  /* PyTuple_GetItem */
+    swifttok_py_object *(*long_from_size_t)(size_t value);                              /* PyLong_FromSize_t */
+    ptrdiff_t (*long_as_ssize_t)(swifttok_py_object *value);                            /* PyLong_AsSsize_t */
+    const char *(*unicode_as_utf8_and_size)(swifttok_py_object *text, ptrdiff_t *size); /* PyUnicode_AsUTF8AndSize */
+    swifttok_py_object *(*unicode_from_string_and_size)(const char *text, ptrdiff_t size); /* PyUnicode_FromStringAndSize */
+    int (*object_is_true)(swifttok_py_object *value);                                   /* PyObject_IsTrue */
+    swifttok_py_object *(*vectorcall)(swifttok_py_object *callable, swifttok_py_object *const *args,
+                                      size_t nargs, swifttok_py_object *kwnames);       /* PyObject_Vectorcall */
+    void (*incref)(swifttok_py_object *value);                                          /* Py_IncRef */
+    void (*decref)(swifttok_py_object *value);                                          /* Py_DecRef */
+    void (*err_set_object)(swifttok_py_object *type, swifttok_py_object *value);        /* PyErr_SetObject */
+    void (*err_clear)(void);                                                            /* PyErr_Clear */
+    swifttok_py_object *(*err_no_memory)(void);                                         /* PyErr_NoMemory */
+    void *(*save_thread)(void);                                                         /* PyEval_SaveThread */
+    void (*restore_thread)(void *state);                                                /* PyEval_RestoreThread */
+    swifttok_py_object *(*cfunction_new_ex)(void *method_def, swifttok_py_object *self,
+                                            swifttok_py_object *module);                /* PyCFunction_NewEx */
+    swifttok_py_object *(*capsule_new)(void *pointer, const char *name,
+                                       void (*destructor)(swifttok_py_object *));       /* PyCapsule_New */
+    void *(*capsule_get_pointer)(swifttok_py_object *capsule, const char *name);        /* PyCapsule_GetPointer */
+} swifttok_python_api;
+
+/**
+ * Keeps a copy of `api` (and references to its two objects) for swifttok_python_functions; call
+ * once per process before it. SWIFTTOK_ERROR_NULL_ARGUMENT when api or a field is NULL,
+ * SWIFTTOK_ERROR_INVALID_ARGUMENT when api->size is too small. A later call replaces the table.
+ */
+swifttok_status swifttok_python_bind(const swifttok_python_api *api);
+
+/** swifttok_python_functions option: builtins share one int object per token id (made on first use). */
+#define SWIFTTOK_PYTHON_SHARED_INTS (1u << 0)
+
+/**
+ * A new tuple of three Python builtin functions on `tokenizer` (which they keep alive):
+ *   encode_ids(text, add_special_tokens=True) -> list of int   (swifttok_encode_ids)
+ *   count_tokens(text, add_special_tokens=True) -> int         (swifttok_count_tokens)
+ *   encode_batch_ids(texts: list, add_special_tokens, num_threads) -> list of lists of int, or None
+ *                                                               (swifttok_encode_batch, padded alike)
+ * `fallbacks` is a tuple of three callables: a call the builtin does not take itself (text not a
+ * str, a str with no UTF-8 form, other arguments or keywords) is passed to the matching one
+ * unchanged and its result returned (encode_batch_ids returns None instead: its caller falls back).
+ * Failures raise api->error_class(status, message) with the message swifttok_last_error would give.
+ * The builtins hold the GIL for texts up to 4096 UTF-8 bytes and release it while encoding longer
+ * texts and batches; they may be called from any number of Python threads.
+ * Returns NULL with a Python exception set on failure (ctypes.PyDLL raises it). `options`:
+ * SWIFTTOK_PYTHON_SHARED_INTS or 0. A str's UTF-8 is read in place (CPython caches the UTF-8 of a
+ * non-ASCII str in the str object).
+ */
+swifttok_py_object *swifttok_python_functions(const swifttok_tokenizer *tokenizer, swifttok_py_object *fallbacks,
+                                              uint32_t options);
 
 #ifdef __cplusplus
 }

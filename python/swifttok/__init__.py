@@ -8,7 +8,7 @@
 from ._native import Status, SwiftTokError, library_path
 from ._tokenizer import DecodeStream, Encoding, FlatBatch, TokenBudget, Tokenizer
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 
 def library_version() -> str:

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator, Optional, Tuple
 
-__all__ = ["Status", "SwiftTokError", "lib", "library_path", "check"]
+__all__ = ["Status", "SwiftTokError", "lib", "library_path", "check", "python_functions"]
 
 # The ABI this wrapper was written against (SWIFTTOK_VERSION_MAJOR / _MINOR of swifttok.h).
 _ABI_MAJOR = 0
@@ -269,6 +269,96 @@ def short_calls(gil: bool) -> Tuple[Any, Any]:
             made.append(fn)
         fns = _short_calls.setdefault(gil, (made[0], made[1]))
     return fns
+
+
+# The Python builtins of ABI 0.5 (swifttok_python_bind / swifttok_python_functions in swifttok.h):
+# struct swifttok_python_api, field by field, with the CPython function each field takes.
+_PYTHON_API_FUNCTIONS = [
+    ("list_new", "PyList_New"), ("list_set_item", "PyList_SetItem"), ("list_size", "PyList_Size"),
+    ("list_get_item", "PyList_GetItem"), ("tuple_new", "PyTuple_New"), ("tuple_set_item", "PyTuple_SetItem"),
+    ("tuple_size", "PyTuple_Size"), ("tuple_get_item", "PyTuple_GetItem"), ("long_from_size_t", "PyLong_FromSize_t"),
+    ("long_as_ssize_t", "PyLong_AsSsize_t"), ("unicode_as_utf8_and_size", "PyUnicode_AsUTF8AndSize"),
+    ("unicode_from_string_and_size", "PyUnicode_FromStringAndSize"), ("object_is_true", "PyObject_IsTrue"),
+    ("vectorcall", "PyObject_Vectorcall"), ("incref", "Py_IncRef"), ("decref", "Py_DecRef"),
+    ("err_set_object", "PyErr_SetObject"), ("err_clear", "PyErr_Clear"), ("err_no_memory", "PyErr_NoMemory"),
+    ("save_thread", "PyEval_SaveThread"), ("restore_thread", "PyEval_RestoreThread"),
+    ("cfunction_new_ex", "PyCFunction_NewEx"), ("capsule_new", "PyCapsule_New"),
+    ("capsule_get_pointer", "PyCapsule_GetPointer"),
+]
+
+
+class PythonAPI(ctypes.Structure):
+    """struct swifttok_python_api."""
+
+    _fields_ = [("size", ctypes.c_size_t), ("error_class", ctypes.c_void_p), ("keyword", ctypes.c_void_p)] + \
+        [(field, ctypes.c_void_p) for field, _ in _PYTHON_API_FUNCTIONS]
+
+
+PYTHON_SHARED_INTS = 1 << 0
+_KEYWORD = sys.intern("add_special_tokens")
+# The PyDLL swifttok_python_functions once bound (None: not tried yet; False: unavailable).
+_python_functions: Any = None
+_python_unavailable = ""
+
+
+def _bind_python() -> Any:
+    """Hands the CPython API table to the library (once per process) and returns
+    swifttok_python_functions as a PyDLL function (called with the GIL held), or False when this
+    Python or library cannot have the builtins (not CPython, a library before ABI 0.5,
+    SWIFTTOK_NATIVE=0): the package then uses its ctypes paths."""
+    global _python_functions, _python_unavailable
+    if _python_functions is not None:
+        return _python_functions
+    with _lock:
+        if _python_functions is not None:
+            return _python_functions
+        reason = ""
+        if os.environ.get("SWIFTTOK_NATIVE", "1") == "0":
+            reason = "SWIFTTOK_NATIVE=0"
+        elif sys.implementation.name != "cpython" or not hasattr(ctypes, "pythonapi"):
+            reason = f"{sys.implementation.name} has no CPython API"
+        else:
+            cdll = lib()
+            if cdll.swifttok_version_number() < 500 or not hasattr(cdll, "swifttok_python_bind"):
+                reason = f"the library is ABI {cdll.swifttok_version_string().decode()} (the builtins need 0.5)"
+        if not reason:
+            try:
+                api = PythonAPI(size=ctypes.sizeof(PythonAPI), error_class=id(SwiftTokError), keyword=id(_KEYWORD))
+                for field, name in _PYTHON_API_FUNCTIONS:
+                    setattr(api, field, ctypes.cast(getattr(ctypes.pythonapi, name), ctypes.c_void_p).value)
+                py = ctypes.PyDLL(_path, handle=lib()._handle)
+                bind = py.swifttok_python_bind
+                bind.restype, bind.argtypes = ctypes.c_int, [ctypes.POINTER(PythonAPI)]
+                status = bind(ctypes.byref(api))
+                if status != 0:
+                    reason = f"swifttok_python_bind: status {status}: {last_error(lib())}"
+            except (AttributeError, OSError) as e:
+                reason = f"binding the CPython API failed: {e}"
+        if reason:
+            _python_unavailable = reason
+            _python_functions = False
+        else:
+            fn = py.swifttok_python_functions
+            fn.restype, fn.argtypes = ctypes.py_object, [ctypes.c_void_p, ctypes.py_object, ctypes.c_uint32]
+            _python_functions = fn
+        return _python_functions
+
+
+def python_functions(handle: int, fallbacks: Tuple[Any, Any, Any]) -> Optional[Tuple[Any, Any, Any]]:
+    """(encode_ids, count_tokens, encode_batch_ids) builtins on the C tokenizer `handle`, which they
+    keep alive, or None when the builtins are unavailable (see python_functions_unavailable())."""
+    make = _bind_python()
+    if not make:
+        return None
+    options = 0 if os.environ.get("SWIFTTOK_SHARED_INTS", "1") == "0" else PYTHON_SHARED_INTS
+    # A py_object result is taken as a new reference (ctypes' GetResult), as the library returns it.
+    return make(handle, fallbacks, options)
+
+
+def python_functions_unavailable() -> str:
+    """Why the builtins are not used ("" when they are, or when not tried yet)."""
+    _bind_python()
+    return _python_unavailable
 
 
 def library_path() -> str:

@@ -8,6 +8,7 @@ import itertools
 import os
 import sys
 import threading
+import weakref
 from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import _native
@@ -339,9 +340,54 @@ class Tokenizer:
         self._base = handle  # As loaded: configure() always starts from it.
         self._handle = handle
         self._short = _ShortCalls(handle)
+        self._native_batch: Any = None
+        self._bind_builtins(handle)
         self._source = source
         self._settings: Optional[Tuple[Optional[dict], Optional[dict]]] = None
         self._settings_lock = threading.Lock()
+
+    def _bind_builtins(self, handle: _Owned) -> None:
+        """Puts the library's Python builtins for `handle` (_native.python_functions) on this
+        instance: `encode_ids` and `count_tokens` then shadow the methods of the class, which stay
+        as the reference (ctypes) path and take what the builtins pass on (bytes input, lone
+        surrogates, other keywords); encode_batch uses the batch builtin for lists of ids.
+        Without the builtins (not CPython, SWIFTTOK_NATIVE=0) the methods serve every call."""
+        # The fallbacks hold the Tokenizer weakly: the builtins hold them from a capsule, which the
+        # collector cannot traverse, so a strong reference would make an uncollectable cycle.
+        ref = weakref.ref(self)
+
+        def alive() -> "Tokenizer":
+            t = ref()
+            if t is None:
+                raise fail(Status.INVALID_ARGUMENT, "this function's Tokenizer was freed (str input still works)")
+            return t
+
+        def encode_ids(*args: Any, **kwargs: Any) -> List[int]:
+            return Tokenizer.encode_ids(alive(), *args, **kwargs)
+
+        def count_tokens(*args: Any, **kwargs: Any) -> int:
+            return Tokenizer.count_tokens(alive(), *args, **kwargs)
+
+        def encode_batch_ids(*args: Any, **kwargs: Any) -> None:
+            return None  # The caller (encode_batch) takes its own path.
+
+        functions = _native.python_functions(handle.ptr, (encode_ids, count_tokens, encode_batch_ids))
+        if functions is None:
+            self._drop_builtins()
+            return
+        self.encode_ids, self.count_tokens, self._native_batch = functions  # type: ignore[method-assign]
+
+    def _drop_builtins(self) -> None:
+        """Uses the ctypes paths only from now on (tests and benchmarks compare the two)."""
+        self.__dict__.pop("encode_ids", None)
+        self.__dict__.pop("count_tokens", None)
+        self._native_batch = None
+
+    @property
+    def uses_builtins(self) -> bool:
+        """True when encode_ids, count_tokens and encode_batch's id lists run as the library's
+        Python builtins; False when they go through ctypes."""
+        return self._native_batch is not None
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -450,6 +496,8 @@ class Tokenizer:
         handle = _Owned(out.value, self._lib.swifttok_tokenizer_free)
         self._handle = handle
         self._short = _ShortCalls(handle)
+        if self._native_batch is not None:
+            self._bind_builtins(handle)
         self._settings = (truncation, padding)
 
     def enable_truncation(self, max_length: int, stride: int = 0, strategy: str = "longest_first",
@@ -649,6 +697,12 @@ class Tokenizer:
         items = list(input)
         if return_encodings:
             return self._encode_batch_encodings(h, items, add_special_tokens)
+        native = self._native_batch
+        if native is not None and not return_numpy:
+            # All str: encoded and made into lists in the library (None: an item it does not take).
+            lists = native(items, bool(add_special_tokens), num_threads)
+            if lists is not None:
+                return lists
         try:
             # The common case (all str) at C speed: str.encode rejects anything that is not a str.
             texts = list(map(str.encode, items))

@@ -1,0 +1,440 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSwiftTokABI
+import SwiftTok
+
+// The Python package's builtins (include/swifttok.h, "For the Python package"): Python builtin
+// functions made through the CPython API table the package hands over at import, so a short call
+// costs a builtin call (~0.05 us) instead of a ctypes call (~0.4-0.7 us), and ids become a list of
+// ints here instead of through a buffer and memoryview.tolist(). The package's ctypes path stays
+// the reference these builtins are tested against.
+//
+// Every function here runs with the GIL held, except the parts between saveThread and
+// restoreThread, which touch no Python object.
+
+typealias PyObject = OpaquePointer
+
+/// The CPython functions of a swifttok_python_api, each checked non-NULL once (swifttok_python_bind).
+struct CPython {
+    let errorClass: PyObject
+    let keyword: PyObject
+    let listNew: @convention(c) (Int) -> PyObject?
+    let listSetItem: @convention(c) (PyObject?, Int, PyObject?) -> Int32
+    let listSize: @convention(c) (PyObject?) -> Int
+    let listGetItem: @convention(c) (PyObject?, Int) -> PyObject?
+    let tupleNew: @convention(c) (Int) -> PyObject?
+    let tupleSetItem: @convention(c) (PyObject?, Int, PyObject?) -> Int32
+    let tupleSize: @convention(c) (PyObject?) -> Int
+    let tupleGetItem: @convention(c) (PyObject?, Int) -> PyObject?
+    let longFromSize: @convention(c) (Int) -> PyObject?
+    let longAsSsize: @convention(c) (PyObject?) -> Int
+    let asUTF8: @convention(c) (PyObject?, UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>?
+    let fromUTF8: @convention(c) (UnsafePointer<CChar>?, Int) -> PyObject?
+    let isTrue: @convention(c) (PyObject?) -> Int32
+    let vectorcall: @convention(c) (PyObject?, UnsafePointer<PyObject?>?, Int, PyObject?) -> PyObject?
+    let incref: @convention(c) (PyObject?) -> Void
+    let decref: @convention(c) (PyObject?) -> Void
+    let errSetObject: @convention(c) (PyObject?, PyObject?) -> Void
+    let errClear: @convention(c) () -> Void
+    let errNoMemory: @convention(c) () -> PyObject?
+    let saveThread: @convention(c) () -> UnsafeMutableRawPointer?
+    let restoreThread: @convention(c) (UnsafeMutableRawPointer?) -> Void
+    let cfunctionNew: @convention(c) (UnsafeMutableRawPointer?, PyObject?, PyObject?) -> PyObject?
+    let capsuleNew: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?,
+                                    (@convention(c) (PyObject?) -> Void)?) -> PyObject?
+    let capsuleGetPointer: @convention(c) (PyObject?, UnsafePointer<CChar>?) -> UnsafeMutableRawPointer?
+
+    init?(_ a: swifttok_python_api) {
+        guard let errorClass = a.error_class, let keyword = a.keyword, let listNew = a.list_new,
+              let listSetItem = a.list_set_item, let listSize = a.list_size, let listGetItem = a.list_get_item,
+              let tupleNew = a.tuple_new, let tupleSetItem = a.tuple_set_item, let tupleSize = a.tuple_size,
+              let tupleGetItem = a.tuple_get_item, let longFromSize = a.long_from_size_t,
+              let longAsSsize = a.long_as_ssize_t, let asUTF8 = a.unicode_as_utf8_and_size,
+              let fromUTF8 = a.unicode_from_string_and_size, let isTrue = a.object_is_true,
+              let vectorcall = a.vectorcall, let incref = a.incref, let decref = a.decref,
+              let errSetObject = a.err_set_object, let errClear = a.err_clear, let errNoMemory = a.err_no_memory,
+              let saveThread = a.save_thread, let restoreThread = a.restore_thread,
+              let cfunctionNew = a.cfunction_new_ex, let capsuleNew = a.capsule_new,
+              let capsuleGetPointer = a.capsule_get_pointer
+        else { return nil }
+        self.errorClass = errorClass
+        self.keyword = keyword
+        self.listNew = listNew
+        self.listSetItem = listSetItem
+        self.listSize = listSize
+        self.listGetItem = listGetItem
+        self.tupleNew = tupleNew
+        self.tupleSetItem = tupleSetItem
+        self.tupleSize = tupleSize
+        self.tupleGetItem = tupleGetItem
+        self.longFromSize = longFromSize
+        self.longAsSsize = longAsSsize
+        self.asUTF8 = asUTF8
+        self.fromUTF8 = fromUTF8
+        self.isTrue = isTrue
+        self.vectorcall = vectorcall
+        self.incref = incref
+        self.decref = decref
+        self.errSetObject = errSetObject
+        self.errClear = errClear
+        self.errNoMemory = errNoMemory
+        self.saveThread = saveThread
+        self.restoreThread = restoreThread
+        self.cfunctionNew = cfunctionNew
+        self.capsuleNew = capsuleNew
+        self.capsuleGetPointer = capsuleGetPointer
+    }
+
+    /// Sets error_class(status, message) as the pending exception; returns NULL for the caller to return.
+    func raise(_ status: swifttok_status, _ message: UnsafePointer<CChar>) -> PyObject? {
+        guard let args = tupleNew(2) else { return nil }
+        guard let code = longFromSize(Int(status.rawValue)) else {
+            decref(args)
+            return nil
+        }
+        _ = tupleSetItem(args, 0, code)  // Steals `code`.
+        guard let text = fromUTF8(message, strlen(message)) else {
+            decref(args)
+            return nil
+        }
+        _ = tupleSetItem(args, 1, text)
+        errSetObject(errorClass, args)
+        decref(args)
+        return nil
+    }
+
+    /// raise() for a thrown error, with the status and message the C calls would give.
+    func raise(_ error: Error) -> PyObject? {
+        let status: swifttok_status
+        if let e = error as? CError {
+            status = fail(e.status, e.message)
+        } else {
+            status = fail(error)
+        }
+        return raise(status, LastError.current)
+    }
+}
+
+/// The table of swifttok_python_bind. Written once at the package's import, under the GIL, before
+/// any builtin exists; read by the builtins, which also run under the GIL.
+nonisolated(unsafe) var boundPython: CPython?
+
+@c @implementation
+public func swifttok_python_bind(_ api: UnsafePointer<swifttok_python_api>?) -> swifttok_status {
+    guard let api else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "api is NULL") }
+    guard api.pointee.size >= MemoryLayout<swifttok_python_api>.size else {
+        return fail(SWIFTTOK_ERROR_INVALID_ARGUMENT,
+                    "api->size is \(api.pointee.size), this library needs \(MemoryLayout<swifttok_python_api>.size)")
+    }
+    guard let py = CPython(api.pointee) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "a field of api is NULL") }
+    py.incref(py.errorClass)  // Kept for the life of the process (the builtins raise it).
+    py.incref(py.keyword)
+    boundPython = py
+    return SWIFTTOK_OK
+}
+
+/// Texts up to this many UTF-8 bytes are encoded with the GIL held (releasing and retaking it would
+/// cost a good part of a call of a microsecond); longer ones release it. Same bound as the ctypes path.
+let gilHeldMax = 4096
+
+/// What the three builtins of one tokenizer share (the `self` of each, inside a capsule).
+final class PythonBinding {
+    let handle: TokenizerHandle
+    /// encode_ids, count_tokens and encode_batch_ids fallbacks (strong references).
+    let fallbacks: [PyObject]
+    /// Ids of texts encoded with the GIL held; `busy` while in use, so a call re-entered from Python
+    /// code that runs meanwhile (a finalizer run by the collector in PyList_New) uses its own buffer.
+    var scratch: UnsafeMutableBufferPointer<UInt32>
+    var busy = false
+    /// One int object per id, made on first use (SWIFTTOK_PYTHON_SHARED_INTS), or nil: a list then
+    /// takes a reference to a shared int instead of allocating one per token.
+    let ints: UnsafeMutableBufferPointer<PyObject?>?
+
+    init(_ handle: TokenizerHandle, _ fallbacks: [PyObject], sharedInts: Bool) {
+        self.handle = handle
+        self.fallbacks = fallbacks
+        scratch = .allocate(capacity: gilHeldMax + 64)
+        if sharedInts && handle.vocabSize > 0 {
+            let table = UnsafeMutableBufferPointer<PyObject?>.allocate(capacity: handle.vocabSize)
+            table.initialize(repeating: nil)
+            ints = table
+        } else {
+            ints = nil
+        }
+    }
+
+    /// Runs in the capsule's destructor, under the GIL.
+    func dropReferences(_ py: CPython) {
+        for f in fallbacks { py.decref(f) }
+        if let ints {
+            for case let o? in ints { py.decref(o) }
+            ints.deallocate()
+        }
+        scratch.deallocate()
+    }
+
+    /// A new reference to the int `id`.
+    @inline(__always)
+    func int(_ py: CPython, _ id: UInt32) -> PyObject? {
+        guard let ints, Int(id) < ints.count else { return py.longFromSize(Int(id)) }
+        if let o = ints[Int(id)] {
+            py.incref(o)
+            return o
+        }
+        guard let o = py.longFromSize(Int(id)) else { return nil }
+        ints[Int(id)] = o
+        py.incref(o)
+        return o
+    }
+
+    /// A new list of the `count` ids at `ids`, or NULL with the exception set.
+    func list(_ py: CPython, _ ids: UnsafePointer<UInt32>?, _ count: Int) -> PyObject? {
+        guard let list = py.listNew(count) else { return nil }
+        guard let ids else { return list }
+        for i in 0..<count {
+            guard let v = int(py, ids[i]) else {
+                py.decref(list)
+                return nil
+            }
+            _ = py.listSetItem(list, i, v)  // Steals `v`; cannot fail for an index in range.
+        }
+        return list
+    }
+}
+
+private var capsuleName: UnsafePointer<CChar> { Static.c("swifttok.python_binding") }
+
+private func capsuleDestructor(_ capsule: PyObject?) {
+    guard let py = boundPython, let p = py.capsuleGetPointer(capsule, capsuleName) else { return }
+    let binding = Unmanaged<PythonBinding>.fromOpaque(p)
+    binding.takeUnretainedValue().dropReferences(py)
+    binding.release()
+}
+
+/// The binding in a builtin's `self`, or nil with the exception set.
+@inline(__always)
+private func binding(_ py: CPython, _ capsule: PyObject?) -> PythonBinding? {
+    guard let p = py.capsuleGetPointer(capsule, capsuleName) else { return nil }
+    return Unmanaged<PythonBinding>.fromOpaque(p).takeUnretainedValue()
+}
+
+/// The arguments of encode_ids / count_tokens when the builtin takes the call itself.
+private enum TextCall {
+    case text(UnsafeBufferPointer<UInt8>, Bool)
+    case fallback
+    case failed
+}
+
+/// (text: str[, add_special_tokens]) or (text, add_special_tokens=...) with the interned keyword;
+/// anything else (other keywords, bytes, a str with no UTF-8 form) goes to the fallback.
+@inline(__always)
+private func textCall(_ py: CPython, _ args: UnsafePointer<PyObject?>?, _ nargs: Int, _ kwnames: PyObject?) -> TextCall {
+    guard let args, nargs >= 1 else { return .fallback }
+    var flagArg: PyObject? = nil
+    if let kwnames {
+        guard nargs == 1, py.tupleSize(kwnames) == 1, py.tupleGetItem(kwnames, 0) == py.keyword else { return .fallback }
+        flagArg = args[1]
+    } else if nargs == 2 {
+        flagArg = args[1]
+    } else if nargs != 1 {
+        return .fallback
+    }
+    var add = true
+    if let flagArg {
+        let truth = py.isTrue(flagArg)
+        if truth < 0 { return .failed }
+        add = truth != 0
+    }
+    var size = 0
+    guard let utf8 = py.asUTF8(args[0], &size) else {
+        py.errClear()  // Not a str, or lone surrogates: the fallback raises what the package raises.
+        return .fallback
+    }
+    return .text(UnsafeBufferPointer(start: UnsafeRawPointer(utf8).assumingMemoryBound(to: UInt8.self), count: size),
+                 add)
+}
+
+/// Encodes `text` with the GIL released into a buffer of its own; the ids (or the count when
+/// `countOnly`) and that buffer, which the caller frees, or the error.
+private func encodeReleased(_ py: CPython, _ h: TokenizerHandle, _ text: UnsafeBufferPointer<UInt8>, _ add: Bool,
+                            countOnly: Bool) -> Result<(UnsafeMutableBufferPointer<UInt32>, Int), Error> {
+    let state = py.saveThread()
+    defer { py.restoreThread(state) }
+    if countOnly {
+        return Result { (UnsafeMutableBufferPointer(start: nil, count: 0),
+                         try h.shortIds(text, add, UnsafeMutableBufferPointer(start: nil, count: 0))) }
+    }
+    var buffer = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: text.count + 64)
+    do {
+        var count = try h.shortIds(text, add, buffer)
+        if count > buffer.count {  // More ids than bytes (a post-processor adding many tokens): once more.
+            buffer.deallocate()
+            buffer = .allocate(capacity: count)
+            count = try h.shortIds(text, add, buffer)
+        }
+        return .success((buffer, count))
+    } catch {
+        buffer.deallocate()
+        return .failure(error)
+    }
+}
+
+/// encode_ids(text) and count_tokens(text) on one binding.
+private func encodeText(_ py: CPython, _ b: PythonBinding, _ text: UnsafeBufferPointer<UInt8>, _ add: Bool,
+                        countOnly: Bool) -> PyObject? {
+    if text.count <= gilHeldMax && !b.busy {
+        b.busy = true
+        defer { b.busy = false }
+        do {
+            if countOnly { return py.longFromSize(try b.handle.shortIds(text, add, UnsafeMutableBufferPointer(start: nil, count: 0))) }
+            var count = try b.handle.shortIds(text, add, b.scratch)
+            if count > b.scratch.count {
+                b.scratch.deallocate()
+                b.scratch = .allocate(capacity: count)
+                count = try b.handle.shortIds(text, add, b.scratch)
+            }
+            return b.list(py, b.scratch.baseAddress, count)
+        } catch {
+            return py.raise(error)
+        }
+    }
+    switch encodeReleased(py, b.handle, text, add, countOnly: countOnly) {
+    case .success(let (buffer, count)):
+        defer { buffer.deallocate() }
+        return countOnly ? py.longFromSize(count) : b.list(py, buffer.baseAddress, count)
+    case .failure(let error):
+        return py.raise(error)
+    }
+}
+
+private typealias FastCall = @convention(c) (PyObject?, UnsafePointer<PyObject?>?, Int, PyObject?) -> PyObject?
+
+private func pyEncodeIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObject?>?, _ nargs: Int, _ kwnames: PyObject?) -> PyObject? {
+    guard let py = boundPython, let b = binding(py, capsule) else { return nil }
+    switch textCall(py, args, nargs, kwnames) {
+    case .text(let text, let add): return encodeText(py, b, text, add, countOnly: false)
+    case .fallback: return py.vectorcall(b.fallbacks[0], args, nargs, kwnames)
+    case .failed: return nil
+    }
+}
+
+private func pyCountTokens(_ capsule: PyObject?, _ args: UnsafePointer<PyObject?>?, _ nargs: Int, _ kwnames: PyObject?) -> PyObject? {
+    guard let py = boundPython, let b = binding(py, capsule) else { return nil }
+    switch textCall(py, args, nargs, kwnames) {
+    case .text(let text, let add): return encodeText(py, b, text, add, countOnly: true)
+    case .fallback: return py.vectorcall(b.fallbacks[1], args, nargs, kwnames)
+    case .failed: return nil
+    }
+}
+
+/// encode_batch_ids(texts: list, add_special_tokens, num_threads): the lists of ids, or None when
+/// an item is not a str with a UTF-8 form (the caller's own path then raises what it raises).
+private func pyEncodeBatchIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObject?>?, _ nargs: Int,
+                              _ kwnames: PyObject?) -> PyObject? {
+    guard let py = boundPython, let b = binding(py, capsule) else { return nil }
+    guard let args, nargs == 3, kwnames == nil else { return py.vectorcall(b.fallbacks[2], args, nargs, kwnames) }
+    let n = py.listSize(args[0])
+    if n < 0 {
+        py.errClear()
+        return py.vectorcall(b.fallbacks[2], args, nargs, kwnames)
+    }
+    let truth = py.isTrue(args[1])
+    if truth < 0 { return nil }
+    let threads = py.longAsSsize(args[2])
+    if threads == -1 { return nil }  // Not an int, or too large (the exception is set); the caller checked >= 0.
+    var documents: [[UInt8]] = []
+    documents.reserveCapacity(n)
+    for i in 0..<n {
+        var size = 0
+        guard let utf8 = py.asUTF8(py.listGetItem(args[0], i), &size) else {
+            py.errClear()
+            return py.vectorcall(b.fallbacks[2], args, nargs, kwnames)
+        }
+        // Copied under the GIL: the list may change while the GIL is released.
+        documents.append(Array(UnsafeRawBufferPointer(start: utf8, count: size)))
+    }
+    let flags: UInt32 = truth != 0 ? UInt32(SWIFTTOK_ADD_SPECIAL_TOKENS) : 0
+    let state = py.saveThread()
+    let encoded = Result { try encodeBatch(b.handle, documents, flags, threads) }
+    documents = []
+    py.restoreThread(state)
+    let batch: BatchHandle
+    switch encoded {
+    case .success(let value): batch = value
+    case .failure(let error): return py.raise(error)
+    }
+    guard let outer = py.listNew(batch.count) else { return nil }
+    guard let starts = batch.starts.pointer else { return outer }
+    for i in 0..<batch.count {
+        let start = starts[i]
+        guard let row = b.list(py, batch.ids.pointer.map { UnsafePointer($0 + start) }, starts[i + 1] - start) else {
+            py.decref(outer)
+            return nil
+        }
+        _ = py.listSetItem(outer, i, row)
+    }
+    return outer
+}
+
+/// A PyMethodDef {ml_name, ml_meth, ml_flags, ml_doc} (C layout, written field by field), never freed:
+/// the function objects point to it.
+private func methodDef(_ name: StaticString, _ fn: FastCall, _ doc: StaticString) -> UnsafeMutableRawPointer {
+    let word = MemoryLayout<UnsafeRawPointer>.stride
+    let def = UnsafeMutableRawPointer.allocate(byteCount: 4 * word, alignment: word)
+    def.initializeMemory(as: UInt8.self, repeating: 0, count: 4 * word)
+    def.storeBytes(of: UnsafeRawPointer(Static.c(name)), as: UnsafeRawPointer.self)
+    def.storeBytes(of: unsafeBitCast(fn, to: UnsafeRawPointer.self), toByteOffset: word, as: UnsafeRawPointer.self)
+    def.storeBytes(of: 0x0080 | 0x0002, toByteOffset: 2 * word, as: Int32.self)  // METH_FASTCALL | METH_KEYWORDS
+    def.storeBytes(of: UnsafeRawPointer(Static.c(doc)), toByteOffset: 3 * word, as: UnsafeRawPointer.self)
+    return def
+}
+
+private nonisolated(unsafe) let methodDefs: [UnsafeMutableRawPointer] = [
+    methodDef("encode_ids", pyEncodeIds, "encode_ids(text, add_special_tokens=True)\n--\n\nThe ids of text (swifttok's builtin)."),
+    methodDef("count_tokens", pyCountTokens, "count_tokens(text, add_special_tokens=True)\n--\n\nThe number of tokens of text."),
+    methodDef("encode_batch_ids", pyEncodeBatchIds,
+              "encode_batch_ids(texts, add_special_tokens, num_threads)\n--\n\nLists of ids, or None (use the fallback)."),
+]
+
+@c @implementation
+public func swifttok_python_functions(_ tokenizer: OpaquePointer?, _ fallbacks: OpaquePointer?,
+                                      _ options: UInt32) -> OpaquePointer? {
+    guard let py = boundPython else { return nil }  // No table, no way to raise: ctypes reports the NULL.
+    guard let h = TokenizerHandle.from(tokenizer) else {
+        return py.raise(fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL"), LastError.current)
+    }
+    guard options & ~UInt32(SWIFTTOK_PYTHON_SHARED_INTS) == 0 else {
+        return py.raise(fail(SWIFTTOK_ERROR_INVALID_ARGUMENT, "unknown options 0x\(String(options, radix: 16))"),
+                        LastError.current)
+    }
+    guard let fallbacks, py.tupleSize(fallbacks) == methodDefs.count else {
+        py.errClear()
+        return py.raise(fail(SWIFTTOK_ERROR_INVALID_ARGUMENT, "fallbacks must be a tuple of \(methodDefs.count) callables"),
+                        LastError.current)
+    }
+    var callables: [PyObject] = []
+    for i in 0..<methodDefs.count {
+        guard let f = py.tupleGetItem(fallbacks, i) else { return nil }
+        py.incref(f)
+        callables.append(f)
+    }
+    let b = PythonBinding(h, callables, sharedInts: options & UInt32(SWIFTTOK_PYTHON_SHARED_INTS) != 0)
+    let retained = Unmanaged.passRetained(b)
+    guard let capsule = py.capsuleNew(retained.toOpaque(), capsuleName, capsuleDestructor) else {
+        b.dropReferences(py)
+        retained.release()
+        return nil
+    }
+    // The functions hold the capsule; the tuple holds the functions.
+    defer { py.decref(capsule) }
+    guard let result = py.tupleNew(methodDefs.count) else { return nil }
+    for (i, def) in methodDefs.enumerated() {
+        guard let fn = py.cfunctionNew(def, capsule, nil) else {
+            py.decref(result)
+            return nil
+        }
+        _ = py.tupleSetItem(result, i, fn)
+    }
+    return result
+}
