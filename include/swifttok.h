@@ -565,7 +565,7 @@ swifttok_status swifttok_tokenizer_save(const swifttok_tokenizer *tokenizer, con
 /** CPython's PyObject (its struct tag is `_object`, so this is the same type as Python.h's). */
 typedef struct _object swifttok_py_object;
 
-/** The CPython functions the library calls, and two objects; every field must be set. */
+/** The CPython functions the library calls, and two objects; every field must be set except the optional ones. */
 typedef struct swifttok_python_api {
     /** sizeof(swifttok_python_api) as the caller compiled it (a shorter table is refused). */
     size_t size;
@@ -600,6 +600,11 @@ typedef struct swifttok_python_api {
     swifttok_py_object *(*capsule_new)(void *pointer, const char *name,
                                        void (*destructor)(swifttok_py_object *));       /* PyCapsule_New */
     void *(*capsule_get_pointer)(swifttok_py_object *capsule, const char *name);        /* PyCapsule_GetPointer */
+    /** Optional (NULL: not used; Python < 3.10 has neither). The batch builtin pauses the cyclic
+     *  collector while it builds its lists, which cannot form cycles: a collection every 700 new
+     *  lists, traversing them all, cost ~12% of the batch. */
+    int (*gc_disable)(void);                                                            /* PyGC_Disable */
+    int (*gc_enable)(void);                                                             /* PyGC_Enable */
 } swifttok_python_api;
 
 /**

@@ -44,6 +44,8 @@ struct CPython {
     let capsuleNew: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?,
                                     (@convention(c) (PyObject?) -> Void)?) -> PyObject?
     let capsuleGetPointer: @convention(c) (PyObject?, UnsafePointer<CChar>?) -> UnsafeMutableRawPointer?
+    let gcDisable: (@convention(c) () -> Int32)?
+    let gcEnable: (@convention(c) () -> Int32)?
 
     init?(_ a: swifttok_python_api) {
         guard let errorClass = a.error_class, let keyword = a.keyword, let listNew = a.list_new,
@@ -84,6 +86,17 @@ struct CPython {
         self.cfunctionNew = cfunctionNew
         self.capsuleNew = capsuleNew
         self.capsuleGetPointer = capsuleGetPointer
+        gcDisable = a.gc_disable
+        gcEnable = a.gc_enable
+    }
+
+    /// Runs `body` (which makes only lists of ints, no cycles) with the cyclic collector paused;
+    /// it is left as found (a caller may have disabled it).
+    func withoutCollector<T>(_ body: () -> T) -> T {
+        guard let gcDisable, let gcEnable else { return body() }
+        let wasEnabled = gcDisable()
+        defer { if wasEnabled != 0 { _ = gcEnable() } }
+        return body()
     }
 
     /// Sets error_class(status, message) as the pending exception; returns NULL for the caller to return.
@@ -186,6 +199,21 @@ final class PythonBinding {
         ints[Int(id)] = o
         py.incref(o)
         return o
+    }
+
+    /// A new list of lists of `rows`, or NULL with the exception set.
+    func lists(_ py: CPython, _ rows: [[UInt32]]) -> PyObject? {
+        py.withoutCollector { () -> PyObject? in
+            guard let outer = py.listNew(rows.count) else { return nil }
+            for (i, row) in rows.enumerated() {
+                guard let inner = row.withUnsafeBufferPointer({ list(py, $0.baseAddress, $0.count) }) else {
+                    py.decref(outer)
+                    return nil
+                }
+                _ = py.listSetItem(outer, i, inner)
+            }
+            return outer
+        }
     }
 
     /// A new list of the `count` ids at `ids`, or NULL with the exception set.
@@ -356,25 +384,33 @@ private func pyEncodeBatchIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObje
     }
     let flags: UInt32 = truth != 0 ? UInt32(SWIFTTOK_ADD_SPECIAL_TOKENS) : 0
     let state = py.saveThread()
-    let encoded = Result { try encodeBatch(b.handle, documents, flags, threads) }
+    // Without padding the rows are the lists as encoded (no flat copy); with it, the C batch's rows.
+    let unpadded = b.handle.tokenizer.padding == nil
+    let encoded = Result { () throws -> ([[UInt32]], BatchHandle?) in
+        unpadded ? (try b.handle.unpadded.encodeIdsBatch(documents, addSpecialTokens: flags.addSpecialTokens, threads: threads), nil)
+                 : ([], try encodeBatch(b.handle, documents, flags, threads))
+    }
     documents = []
     py.restoreThread(state)
     let batch: BatchHandle
     switch encoded {
-    case .success(let value): batch = value
+    case .success((let rows, nil)): return b.lists(py, rows)
+    case .success((_, let value?)): batch = value
     case .failure(let error): return py.raise(error)
     }
-    guard let outer = py.listNew(batch.count) else { return nil }
-    guard let starts = batch.starts.pointer else { return outer }
-    for i in 0..<batch.count {
-        let start = starts[i]
-        guard let row = b.list(py, batch.ids.pointer.map { UnsafePointer($0 + start) }, starts[i + 1] - start) else {
-            py.decref(outer)
-            return nil
+    return py.withoutCollector { () -> PyObject? in
+        guard let outer = py.listNew(batch.count) else { return nil }
+        guard let starts = batch.starts.pointer else { return outer }
+        for i in 0..<batch.count {
+            let start = starts[i]
+            guard let row = b.list(py, batch.ids.pointer.map { UnsafePointer($0 + start) }, starts[i + 1] - start) else {
+                py.decref(outer)
+                return nil
+            }
+            _ = py.listSetItem(outer, i, row)
         }
-        _ = py.listSetItem(outer, i, row)
+        return outer
     }
-    return outer
 }
 
 /// A PyMethodDef {ml_name, ml_meth, ml_flags, ml_doc} (C layout, written field by field), never freed:
@@ -438,3 +474,4 @@ public func swifttok_python_functions(_ tokenizer: OpaquePointer?, _ fallbacks: 
     }
     return result
 }
+

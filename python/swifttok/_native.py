@@ -287,11 +287,16 @@ _PYTHON_API_FUNCTIONS = [
 ]
 
 
+# Fields the library may go without (NULL when this Python lacks them).
+_PYTHON_API_OPTIONAL = [("gc_disable", "PyGC_Disable"), ("gc_enable", "PyGC_Enable")]
+
+
 class PythonAPI(ctypes.Structure):
     """struct swifttok_python_api."""
 
     _fields_ = [("size", ctypes.c_size_t), ("error_class", ctypes.c_void_p), ("keyword", ctypes.c_void_p)] + \
-        [(field, ctypes.c_void_p) for field, _ in _PYTHON_API_FUNCTIONS]
+        [(field, ctypes.c_void_p) for field, _ in _PYTHON_API_FUNCTIONS] + \
+        [(field, ctypes.c_void_p) for field, _ in _PYTHON_API_OPTIONAL]
 
 
 PYTHON_SHARED_INTS = 1 << 0
@@ -326,6 +331,9 @@ def _bind_python() -> Any:
                 api = PythonAPI(size=ctypes.sizeof(PythonAPI), error_class=id(SwiftTokError), keyword=id(_KEYWORD))
                 for field, name in _PYTHON_API_FUNCTIONS:
                     setattr(api, field, ctypes.cast(getattr(ctypes.pythonapi, name), ctypes.c_void_p).value)
+                if hasattr(ctypes.pythonapi, "PyGC_Disable") and hasattr(ctypes.pythonapi, "PyGC_Enable"):
+                    for field, name in _PYTHON_API_OPTIONAL:
+                        setattr(api, field, ctypes.cast(getattr(ctypes.pythonapi, name), ctypes.c_void_p).value)
                 py = ctypes.PyDLL(_path, handle=lib()._handle)
                 bind = py.swifttok_python_bind
                 bind.restype, bind.argtypes = ctypes.c_int, [ctypes.POINTER(PythonAPI)]
@@ -350,6 +358,7 @@ def python_functions(handle: int, fallbacks: Tuple[Any, Any, Any]) -> Optional[T
     make = _bind_python()
     if not make:
         return None
+    # Shared ints unless turned off (benchmarks and tests compare): SWIFTTOK_SHARED_INTS=0.
     options = 0 if os.environ.get("SWIFTTOK_SHARED_INTS", "1") == "0" else PYTHON_SHARED_INTS
     # A py_object result is taken as a new reference (ctypes' GetResult), as the library returns it.
     return make(handle, fallbacks, options)
