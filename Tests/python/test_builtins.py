@@ -1,0 +1,337 @@
+"""The library's Python builtins (ABI 0.5: encode_ids, count_tokens and encode_batch's id lists made
+through CPython's API by libswifttok) against the package's ctypes path (the reference kept beside
+them) and the reference libraries (tokenizers, tiktoken, sentencepiece) on ../shared vocabularies
+and corpora; their errors, reference counts, threads and GIL release."""
+import gc
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import weakref
+
+import pytest
+
+import swifttok
+from conftest import REPO, TIKTOKEN_FILES, TOKENIZERS_FILES, VOCAB, corpus_paragraphs, random_strings, require
+from swifttok import Status, SwiftTokError
+
+SENTENCE = "The quick brown fox jumps over the lazy dog, again and again."
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("SWIFTTOK_NATIVE") == "0", reason="SWIFTTOK_NATIVE=0: the builtins are turned off on purpose")
+
+
+def pair_of(path):
+    """(tokenizer with the builtins, the same file on the ctypes path only)."""
+    native = swifttok.Tokenizer.from_file(str(require(path)))
+    plain = swifttok.Tokenizer.from_file(str(path))
+    plain._drop_builtins()
+    return native, plain
+
+
+def texts_for_tests():
+    # Paragraphs up to 3000 characters, random mixes of scripts, and a few texts over the 4096-byte
+    # bound above which the builtins release the GIL.
+    paragraphs = corpus_paragraphs(700, seed=31)
+    long_texts = ["\n\n".join(paragraphs[i:i + 40]) for i in range(0, 400, 40)]
+    assert all(len(t.encode()) > 4096 for t in long_texts)
+    return paragraphs + random_strings(count=300, seed=32) + long_texts
+
+
+@pytest.fixture(scope="module")
+def texts():
+    return texts_for_tests()
+
+
+def test_builtins_are_used_on_cpython():
+    t = swifttok.Tokenizer.from_file(str(require(TOKENIZERS_FILES["gpt2"])))
+    assert sys.implementation.name == "cpython"
+    assert swifttok._native.python_functions_unavailable() == ""
+    assert t.uses_builtins
+    assert type(t.encode_ids).__name__ == "builtin_function_or_method"
+    assert type(t.count_tokens).__name__ == "builtin_function_or_method"
+    plain = swifttok.Tokenizer.from_file(str(TOKENIZERS_FILES["gpt2"]))
+    plain._drop_builtins()
+    assert not plain.uses_builtins and type(plain.encode_ids).__name__ == "method"
+
+
+def check_parity(native, plain, texts, reference_ids, add_special_tokens):
+    flag = {"add_special_tokens": add_special_tokens}
+    for text, want in zip(texts, reference_ids):
+        got = native.encode_ids(text, **flag)
+        assert got == want, f"builtin vs reference for {text[:120]!r}"
+        assert plain.encode_ids(text, **flag) == want, f"ctypes vs reference for {text[:120]!r}"
+        assert native.encode_ids(text, add_special_tokens) == want  # Positional flag.
+        assert native.count_tokens(text, **flag) == len(want) == plain.count_tokens(text, **flag)
+    for threads in (1, 2):
+        assert native.encode_batch(texts, num_threads=threads, **flag) == reference_ids
+    assert plain.encode_batch(texts, num_threads=1, **flag) == reference_ids
+
+
+@pytest.mark.parametrize("name", ["gpt2", "bert-base-uncased", "llama3"])
+def test_parity_with_tokenizers(name, texts):
+    import tokenizers
+
+    native, plain = pair_of(TOKENIZERS_FILES[name])
+    ref = tokenizers.Tokenizer.from_file(str(TOKENIZERS_FILES[name]))
+    for add in (True, False):
+        want = [e.ids for e in ref.encode_batch(texts, add_special_tokens=add)]
+        check_parity(native, plain, texts, want, add)
+    assert native.encode_ids(SENTENCE) == ref.encode(SENTENCE).ids  # Default flag: with special tokens.
+
+
+def test_parity_with_tiktoken(texts):
+    tiktoken = pytest.importorskip("tiktoken")
+    from tiktoken_ext import openai_public
+
+    path = require(TIKTOKEN_FILES["cl100k_base"])
+    native, plain = pair_of(path)
+    original = openai_public.load_tiktoken_bpe
+    # openai_public names its download URL; read the same file from ../shared instead.
+    openai_public.load_tiktoken_bpe = lambda url, expected_hash=None: original(str(path), expected_hash=expected_hash)
+    try:
+        enc = tiktoken.Encoding(**openai_public.cl100k_base())
+    finally:
+        openai_public.load_tiktoken_bpe = original
+    # A tiktoken file has no post-processor: special tokens in the text are matched, none added.
+    want = enc.encode_batch(texts, allowed_special="all")
+    check_parity(native, plain, texts, want, False)
+    check_parity(native, plain, texts[:200], want[:200], True)
+
+
+def test_parity_with_sentencepiece(texts):
+    import sentencepiece as spm
+
+    path = require(VOCAB / "t5" / "spiece.model")
+    native, plain = pair_of(path)
+    sp = spm.SentencePieceProcessor(model_file=str(path))
+    want = [sp.encode(t) for t in texts]
+    check_parity(native, plain, texts, want, False)
+
+
+def test_padding_and_truncation_batches_match_ctypes(texts):
+    """Padded batches go through the C batch's rows (pad to the longest), unpadded ones straight."""
+    import tokenizers
+
+    native, plain = pair_of(TOKENIZERS_FILES["bert-base-uncased"])
+    ref = tokenizers.Tokenizer.from_file(str(TOKENIZERS_FILES["bert-base-uncased"]))
+    for t in (native, plain, ref):
+        t.enable_truncation(max_length=40)
+        t.enable_padding(pad_id=0, pad_token="[PAD]")
+    sample = texts[:200]
+    want = [e.ids for e in ref.encode_batch(sample)]
+    assert native.encode_batch(sample, num_threads=2) == want == plain.encode_batch(sample, num_threads=2)
+    assert native.uses_builtins  # Reconfiguring rebinds the builtins to the new handle.
+    assert [native.encode_ids(s) for s in sample[:50]] == [e.ids for e in map(ref.encode, sample[:50])]
+
+
+def test_shared_ints_off_gives_the_same(monkeypatch, texts):
+    monkeypatch.setenv("SWIFTTOK_SHARED_INTS", "0")
+    fresh = swifttok.Tokenizer.from_file(str(require(TOKENIZERS_FILES["gpt2"])))
+    monkeypatch.delenv("SWIFTTOK_SHARED_INTS")
+    shared = swifttok.Tokenizer.from_file(str(TOKENIZERS_FILES["gpt2"]))
+    assert fresh.encode_batch(texts) == shared.encode_batch(texts)
+    assert [fresh.encode_ids(t) for t in texts] == [shared.encode_ids(t) for t in texts]
+
+
+# -- errors: the same exception, status and message as the ctypes path ------------------------------
+
+def same_failure(native_call, plain_call):
+    with pytest.raises(Exception) as a:
+        native_call()
+    with pytest.raises(Exception) as b:
+        plain_call()
+    assert type(a.value) is type(b.value), (a.value, b.value)
+    assert str(a.value) == str(b.value)
+    if isinstance(a.value, SwiftTokError):
+        assert a.value.status == b.value.status and a.value.message == b.value.message
+    return a.value
+
+
+def tiny_wordpiece(unk_in_vocab):
+    vocab = {"a": 0, "b": 1, **({"[UNK]": 2} if unk_in_vocab else {})}
+    return json.dumps({
+        "version": "1.0", "truncation": None, "padding": None, "added_tokens": [], "normalizer": None,
+        "pre_tokenizer": {"type": "Whitespace"}, "post_processor": None, "decoder": None,
+        "model": {"type": "WordPiece", "vocab": vocab, "unk_token": "[UNK]", "continuing_subword_prefix": "##",
+                  "max_input_chars_per_word": 100}})
+
+
+def test_errors_match_the_ctypes_path():
+    native, plain = pair_of(TOKENIZERS_FILES["gpt2"])
+    assert native.uses_builtins
+    E = swifttok.Tokenizer
+    for name in ("encode_ids", "count_tokens"):
+        n, p = getattr(native, name), getattr(E, name)
+        e = same_failure(lambda: n("lone \ud800 surrogate"), lambda: p(plain, "lone \ud800 surrogate"))
+        assert isinstance(e, SwiftTokError) and e.status == Status.INVALID_UTF8
+        e = same_failure(lambda: n(b"\x80"), lambda: p(plain, b"\x80"))
+        assert e.status == Status.INVALID_UTF8
+        for bad in (5, None, 3.5, ["a"]):
+            e = same_failure(lambda: n(bad), lambda: p(plain, bad))
+            assert isinstance(e, TypeError)
+        same_failure(lambda: n("a", unknown=1), lambda: p(plain, "a", unknown=1))
+        same_failure(lambda: n("a", True, 3), lambda: p(plain, "a", True, 3))
+        same_failure(lambda: n(), lambda: p(plain))
+        # bytes-like input and the keyword given by another str object go through the fallback.
+        assert n(b"hello world") == p(plain, b"hello world") == n(bytearray(b"hello world"))
+        keyword = "".join(["add_special", "_tokens"])
+        assert n("hello world", **{keyword: False}) == p(plain, "hello world", add_special_tokens=False)
+    same_failure(lambda: native.encode_batch(["ok", "lone \ud800"]), lambda: plain.encode_batch(["ok", "lone \ud800"]))
+    same_failure(lambda: native.encode_batch(["ok", 5]), lambda: plain.encode_batch(["ok", 5]))
+    same_failure(lambda: native.encode_batch([("a", "b")]), lambda: plain.encode_batch([("a", "b")]))
+    assert native.encode_batch(["hello", b"world"]) == plain.encode_batch(["hello", b"world"])
+    assert native.encode_batch([]) == [] and native.encode_batch(iter(["a"])) == plain.encode_batch(["a"])
+
+
+def test_library_errors_raise_swifttokerror():
+    """An error the library raises on a str (not a fallback): status and message as the C call."""
+    native = swifttok.Tokenizer.from_str(tiny_wordpiece(unk_in_vocab=False))
+    plain = swifttok.Tokenizer.from_str(tiny_wordpiece(unk_in_vocab=False))
+    plain._drop_builtins()
+    assert native.uses_builtins
+    assert native.encode_ids("a b") == [0, 1] == plain.encode_ids("a b")
+    long_text = "c " * 5000  # Over 4096 bytes: the GIL-released branch.
+    for text in ("c", long_text):
+        e = same_failure(lambda: native.encode_ids(text), lambda: plain.encode_ids(text))
+        assert e.status == Status.OUT_OF_RANGE and "[UNK]" in e.message
+        same_failure(lambda: native.count_tokens(text), lambda: plain.count_tokens(text))
+        same_failure(lambda: native.encode_batch(["a", text], num_threads=2),
+                     lambda: plain.encode_batch(["a", text], num_threads=2))
+
+
+def test_freed_tokenizer():
+    """The builtins keep the C tokenizer (not the Python one) alive; nothing keeps the Tokenizer."""
+    t = swifttok.Tokenizer.from_file(str(require(TOKENIZERS_FILES["gpt2"])))
+    want = t.encode_ids(SENTENCE)
+    encode_ids, count_tokens = t.encode_ids, t.count_tokens
+    alive = weakref.ref(t)
+    del t
+    assert alive() is None, "a reference cycle keeps the Tokenizer alive"
+    assert encode_ids(SENTENCE) == want and count_tokens(SENTENCE) == len(want)
+    with pytest.raises(SwiftTokError) as info:
+        encode_ids(b"bytes need the Tokenizer")
+    assert info.value.status == Status.INVALID_ARGUMENT
+
+
+# -- reference counts ---------------------------------------------------------------------------
+
+def test_reference_counts_do_not_leak():
+    t = swifttok.Tokenizer.from_file(str(require(TOKENIZERS_FILES["gpt2"])))
+    bad = swifttok.Tokenizer.from_str(tiny_wordpiece(unk_in_vocab=False))
+    text = "hello world " + SENTENCE  # Its ids are above 256 (not CPython's cached small ints).
+    ids = t.encode_ids(text)
+    probe = ids[1]
+    assert probe > 256
+    batch = [text, SENTENCE] * 20
+    long_text = text * 400
+    gc.collect()
+
+    def counts():
+        return (sys.getrefcount(probe), sys.getrefcount(text), sys.getrefcount(t.encode_ids),
+                sys.getrefcount(SwiftTokError), sys.getrefcount(long_text), sys.getrefcount(batch))
+
+    before = counts()
+    for _ in range(2000):
+        t.encode_ids(text)
+        t.encode_ids(text, add_special_tokens=False)
+        t.count_tokens(text)
+        t.encode_ids(text.encode())  # Fallback path.
+        try:
+            t.encode_ids("\ud800")
+        except SwiftTokError:
+            pass
+        try:
+            bad.encode_ids("c")
+        except SwiftTokError:
+            pass
+    for _ in range(50):
+        t.encode_batch(batch, num_threads=2)
+        t.encode_ids(long_text)
+        t.count_tokens(long_text)
+    gc.collect()
+    assert counts() == before
+    kept = [t.encode_ids(text) for _ in range(100)]  # Each list holds one reference to `probe`'s object.
+    assert sys.getrefcount(probe) == before[0] + 100 * ids.count(probe)
+    del kept
+    assert sys.getrefcount(probe) == before[0]
+
+
+# -- threads and the GIL --------------------------------------------------------------------------
+
+def test_eight_threads_share_one_tokenizer(texts):
+    import tokenizers
+
+    t = swifttok.Tokenizer.from_file(str(require(TOKENIZERS_FILES["gpt2"])))
+    ref = tokenizers.Tokenizer.from_file(str(TOKENIZERS_FILES["gpt2"]))
+    want = [e.ids for e in ref.encode_batch(texts)]
+    errors, bad = [], []
+
+    def work(k):
+        try:
+            for _ in range(2):
+                for j in range(k, len(texts), 8):
+                    if t.encode_ids(texts[j]) != want[j] or t.count_tokens(texts[j]) != len(want[j]):
+                        bad.append(j)
+                if t.encode_batch(texts[k::8], num_threads=2) != want[k::8]:
+                    bad.append(("batch", k))
+        except Exception as e:  # Reported after the join.
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors, errors
+    assert not bad, bad[:10]
+
+
+def progress_during(call):
+    """Whether another Python thread ran while `call()` ran: it records times in a loop; a call
+    that held the GIL throughout leaves no record inside its middle half."""
+    stamps, stop = [], threading.Event()
+
+    def tick():
+        while not stop.is_set():
+            stamps.append(time.perf_counter())
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    time.sleep(0.01)
+    start = time.perf_counter()
+    call()
+    end = time.perf_counter()
+    stop.set()
+    ticker.join()
+    quarter = (end - start) / 4
+    return end - start, sum(start + quarter < s < end - quarter for s in stamps)
+
+
+def test_long_texts_release_the_gil():
+    t = swifttok.Tokenizer.from_file(str(require(TOKENIZERS_FILES["gpt2"])))
+    text = "\n\n".join(corpus_paragraphs(2500, seed=33)) * 4  # A few MB: tens of milliseconds.
+    assert len(text.encode()) > 2_000_000
+    for call in (lambda: t.encode_ids(text), lambda: t.count_tokens(text),
+                 lambda: t.encode_batch([text[i:i + 20000] for i in range(0, len(text), 20000)], num_threads=1)):
+        took, inside = progress_during(call)
+        assert inside > 0, f"no other thread ran during a {took * 1e3:.0f} ms call"
+
+
+# -- without the builtins ---------------------------------------------------------------------------
+
+def test_ctypes_only_when_turned_off():
+    """SWIFTTOK_NATIVE=0 (as on a Python without ctypes.pythonapi): the ctypes path, same ids."""
+    path = str(require(TOKENIZERS_FILES["gpt2"]))
+    code = ("import json, swifttok; t = swifttok.Tokenizer.from_file(%r); "
+            "print(json.dumps([t.uses_builtins, swifttok._native.python_functions_unavailable(), "
+            "t.encode_ids(%r), t.encode_batch([%r])]))") % (path, SENTENCE, SENTENCE)
+    env = dict(os.environ, SWIFTTOK_NATIVE="0", PYTHONPATH=os.pathsep.join(
+        [str(REPO / "python")] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    uses, why, ids, batch = json.loads(out)
+    t = swifttok.Tokenizer.from_file(path)
+    assert not uses and "SWIFTTOK_NATIVE=0" in why
+    assert ids == t.encode_ids(SENTENCE) and batch == [ids]
