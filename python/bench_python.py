@@ -4,8 +4,9 @@ Python/native ratio, measured two ways: the C batch call into flat buffers timed
 process as the Python API (the floor's measure), and the CLI's `swifttok bench --docs jsonl`.
 
 Batch throughput (MB/s of UTF-8 input, best of --repeat passes after a warm-up, so caches are warm)
-with 1 thread and all cores. swifttok's three shapes (C flat buffers, Python lists, numpy) run
-interleaved in one process, so load on a shared machine hits them alike. "lists" includes building
+with 1 thread and all cores. swifttok's shapes (C flat buffers, Python lists through the library's
+builtins, the same lists through the ctypes path, numpy) run interleaved in one process, so load on a
+shared machine hits them alike. "lists" includes building
 a Python list of ints for every document (as tokenizers' `[e.ids for e in encode_batch(...)]`).
 Each peer and thread count runs in its own subprocess (the Rust peers size their thread pools once
 per process, from RAYON_NUM_THREADS). A peer that is not installed is reported as missing, never

@@ -328,8 +328,11 @@ _DIRECTION_NAMES = {v: k for k, v in _DIRECTIONS.items()}
 
 class Tokenizer:
     """A swifttok tokenizer, used like tokenizers.Tokenizer. Thread-safe: encode and decode may
-    run from many Python threads at once (ctypes releases the GIL during each C call, except the
-    encode_ids / count_tokens calls on texts of at most 4 KB, which last microseconds)."""
+    run from many Python threads at once (the GIL is released during each C call, except the
+    encode_ids / count_tokens calls on texts of at most 4 KB, which last microseconds).
+
+    On CPython the instance's encode_ids and count_tokens are the library's builtins (see
+    _bind_builtins); the methods below are the ctypes path they are tested against."""
 
     def __init__(self, handle: _Owned, source: Union[str, bytes, None]):
         self._lib = lib()
