@@ -573,6 +573,8 @@ typedef struct swifttok_python_api {
     swifttok_py_object *error_class;
     /** The interned str "add_special_tokens" (the keyword the builtins take by identity). */
     swifttok_py_object *keyword;
+    /** None. */
+    swifttok_py_object *none;
     swifttok_py_object *(*list_new)(ptrdiff_t size);                                    /* PyList_New */
     int (*list_set_item)(swifttok_py_object *list, ptrdiff_t index, swifttok_py_object *item); /* PyList_SetItem */
     ptrdiff_t (*list_size)(swifttok_py_object *list);                                   /* PyList_Size */
@@ -614,21 +616,27 @@ typedef struct swifttok_python_api {
  */
 swifttok_status swifttok_python_bind(const swifttok_python_api *api);
 
-/** swifttok_python_functions option: builtins share one int object per token id (made on first use). */
+/** swifttok_python_functions option: builtins share one int object per token id, and encode one
+ *  str per token id (made on first use). */
 #define SWIFTTOK_PYTHON_SHARED_INTS (1u << 0)
 
 /**
- * A new tuple of three Python builtin functions on `tokenizer` (which they keep alive):
+ * A new tuple of four Python builtin functions on `tokenizer` (which they keep alive):
  *   encode_ids(text, add_special_tokens=True) -> list of int   (swifttok_encode_ids)
  *   count_tokens(text, add_special_tokens=True) -> int         (swifttok_count_tokens)
  *   encode_batch_ids(texts: list, add_special_tokens, num_threads) -> list of lists of int, or None
  *                                                               (swifttok_encode_batch, padded alike)
- * `fallbacks` is a tuple of three callables: a call the builtin does not take itself (text not a
+ *   encode(text, pair, add_special_tokens) -> (ids, type_ids, tokens, offsets, attention_mask,
+ *          special_tokens_mask, word_ids, overflowing) or None: lists (offsets in characters, as
+ *          (start, end) tuples; word ids int or None), overflowing a tuple of such tuples
+ *                                                               (swifttok_encode with SWIFTTOK_CHAR_OFFSETS)
+ * `fallbacks` is a tuple of four callables: a call the builtin does not take itself (text not a
  * str, a str with no UTF-8 form, other arguments or keywords) is passed to the matching one
- * unchanged and its result returned (encode_batch_ids returns None instead: its caller falls back).
+ * unchanged and its result returned (encode_batch_ids and encode: the fallback's result, None for the
+ * package, whose own path then takes the call).
  * Failures raise api->error_class(status, message) with the message swifttok_last_error would give.
  * The builtins hold the GIL for texts up to 4096 UTF-8 bytes and release it while encoding longer
- * texts and batches; they may be called from any number of Python threads.
+ * texts (text and pair, for encode) and batches; they may be called from any number of Python threads.
  * Returns NULL with a Python exception set on failure (ctypes.PyDLL raises it). `options`:
  * SWIFTTOK_PYTHON_SHARED_INTS or 0. A str's UTF-8 is read in place (CPython caches the UTF-8 of a
  * non-ASCII str in the str object).

@@ -243,6 +243,7 @@ def latency_worker(args):
         tc._drop_builtins()  # The ctypes path (reference and fallback), for comparison.
         calls["swifttok encode_ids (ctypes)"] = lambda s: tc.encode_ids(s, add_special_tokens=False)
         calls["swifttok count_tokens (ctypes)"] = lambda s: tc.count_tokens(s, add_special_tokens=False)
+        calls["swifttok encode().ids (ctypes)"] = lambda s: tc.encode(s, add_special_tokens=False).ids
     results = {e: {"ids": [int(i) for i in fn(SENTENCE)] if "count" not in e else None, "cpu": [], "wall": []}
                for e, fn in calls.items()}
     for fn in calls.values():

@@ -19,6 +19,7 @@ typealias PyObject = OpaquePointer
 struct CPython {
     let errorClass: PyObject
     let keyword: PyObject
+    let none: PyObject
     let listNew: @convention(c) (Int) -> PyObject?
     let listSetItem: @convention(c) (PyObject?, Int, PyObject?) -> Int32
     let listSize: @convention(c) (PyObject?) -> Int
@@ -48,7 +49,7 @@ struct CPython {
     let gcEnable: (@convention(c) () -> Int32)?
 
     init?(_ a: swifttok_python_api) {
-        guard let errorClass = a.error_class, let keyword = a.keyword, let listNew = a.list_new,
+        guard let errorClass = a.error_class, let keyword = a.keyword, let none = a.none, let listNew = a.list_new,
               let listSetItem = a.list_set_item, let listSize = a.list_size, let listGetItem = a.list_get_item,
               let tupleNew = a.tuple_new, let tupleSetItem = a.tuple_set_item, let tupleSize = a.tuple_size,
               let tupleGetItem = a.tuple_get_item, let longFromSize = a.long_from_size_t,
@@ -62,6 +63,7 @@ struct CPython {
         else { return nil }
         self.errorClass = errorClass
         self.keyword = keyword
+        self.none = none
         self.listNew = listNew
         self.listSetItem = listSetItem
         self.listSize = listSize
@@ -143,6 +145,7 @@ public func swifttok_python_bind(_ api: UnsafePointer<swifttok_python_api>?) -> 
     guard let py = CPython(api.pointee) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "a field of api is NULL") }
     py.incref(py.errorClass)  // Kept for the life of the process (the builtins raise it).
     py.incref(py.keyword)
+    py.incref(py.none)
     boundPython = py
     return SWIFTTOK_OK
 }
@@ -154,7 +157,7 @@ let gilHeldMax = 4096
 /// What the three builtins of one tokenizer share (the `self` of each, inside a capsule).
 final class PythonBinding {
     let handle: TokenizerHandle
-    /// encode_ids, count_tokens and encode_batch_ids fallbacks (strong references).
+    /// encode_ids, count_tokens, encode_batch_ids and encode fallbacks (strong references).
     let fallbacks: [PyObject]
     /// Ids of texts encoded with the GIL held; `busy` while in use, so a call re-entered from Python
     /// code that runs meanwhile (a finalizer run by the collector in PyList_New) uses its own buffer.
@@ -163,6 +166,8 @@ final class PythonBinding {
     /// One int object per id, made on first use (SWIFTTOK_PYTHON_SHARED_INTS), or nil: a list then
     /// takes a reference to a shared int instead of allocating one per token.
     let ints: UnsafeMutableBufferPointer<PyObject?>?
+    /// The same for token strings (encode's `tokens`), checked against the token's text on reuse.
+    let strs: UnsafeMutableBufferPointer<PyObject?>?
 
     init(_ handle: TokenizerHandle, _ fallbacks: [PyObject], sharedInts: Bool) {
         self.handle = handle
@@ -172,8 +177,12 @@ final class PythonBinding {
             let table = UnsafeMutableBufferPointer<PyObject?>.allocate(capacity: handle.vocabSize)
             table.initialize(repeating: nil)
             ints = table
+            let texts = UnsafeMutableBufferPointer<PyObject?>.allocate(capacity: handle.vocabSize)
+            texts.initialize(repeating: nil)
+            strs = texts
         } else {
             ints = nil
+            strs = nil
         }
     }
 
@@ -183,6 +192,10 @@ final class PythonBinding {
         if let ints {
             for case let o? in ints { py.decref(o) }
             ints.deallocate()
+        }
+        if let strs {
+            for case let o? in strs { py.decref(o) }
+            strs.deallocate()
         }
         scratch.deallocate()
     }
@@ -431,6 +444,8 @@ private nonisolated(unsafe) let methodDefs: [UnsafeMutableRawPointer] = [
     methodDef("count_tokens", pyCountTokens, "count_tokens(text, add_special_tokens=True)\n--\n\nThe number of tokens of text."),
     methodDef("encode_batch_ids", pyEncodeBatchIds,
               "encode_batch_ids(texts, add_special_tokens, num_threads)\n--\n\nLists of ids, or None (use the fallback)."),
+    methodDef("encode", pyEncode,
+              "encode(text, pair, add_special_tokens)\n--\n\nEvery field of an Encoding, or None (use the fallback)."),
 ]
 
 @c @implementation
@@ -475,3 +490,135 @@ public func swifttok_python_functions(_ tokenizer: OpaquePointer?, _ fallbacks: 
     return result
 }
 
+
+// -- encode(): every field of an Encoding in one call -------------------------------------------
+
+extension PythonBinding {
+    /// A new str of a token's UTF-8, shared per id when the binding keeps token strings: the one
+    /// made before is reused when its text is the same (a padding token may carry another text).
+    func tokenString(_ py: CPython, _ id: UInt32, _ token: String) -> PyObject? {
+        var token = token
+        return token.withUTF8 { utf8 -> PyObject? in
+            let base = UnsafeRawPointer(utf8.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) } ?? Static.empty
+            guard let strs, Int(id) < strs.count else { return py.fromUTF8(base, utf8.count) }
+            if let cached = strs[Int(id)] {
+                var size = 0
+                if let p = py.asUTF8(cached, &size), size == utf8.count, memcmp(p, base, size) == 0 {
+                    py.incref(cached)
+                    return cached
+                }
+                py.errClear()
+                return py.fromUTF8(base, utf8.count)
+            }
+            guard let made = py.fromUTF8(base, utf8.count) else { return nil }
+            strs[Int(id)] = made
+            py.incref(made)
+            return made
+        }
+    }
+
+    /// (ids, type_ids, tokens, offsets, attention_mask, special_tokens_mask, word_ids, overflowing)
+    /// of `e` as a new tuple of lists (offsets: (start, end) tuples; word ids: int or None;
+    /// overflowing: a tuple of such tuples), or NULL with the exception set.
+    func fields(_ py: CPython, _ e: Encoding) -> PyObject? {
+        guard let result = py.tupleNew(8) else { return nil }
+        func put(_ i: Int, _ value: PyObject?) -> Bool {
+            guard let value else { return false }
+            _ = py.tupleSetItem(result, i, value)  // Steals `value`.
+            return true
+        }
+        func small(_ values: [UInt32]) -> PyObject? {
+            values.withUnsafeBufferPointer { list(py, $0.baseAddress, $0.count) }
+        }
+        func build(_ count: Int, _ item: (Int) -> PyObject?) -> PyObject? {
+            guard let l = py.listNew(count) else { return nil }
+            for i in 0..<count {
+                guard let v = item(i) else {
+                    py.decref(l)
+                    return nil
+                }
+                _ = py.listSetItem(l, i, v)
+            }
+            return l
+        }
+        let complete = put(0, small(e.ids)) && put(1, small(e.typeIds))
+            && put(2, build(e.count) { tokenString(py, e.ids[$0], e.tokens[$0]) })
+            && put(3, build(e.count) { i -> PyObject? in
+                guard let pair = py.tupleNew(2) else { return nil }
+                guard put2(py, pair, 0, py.longFromSize(e.offsets[i].0)), put2(py, pair, 1, py.longFromSize(e.offsets[i].1)) else {
+                    py.decref(pair)
+                    return nil
+                }
+                return pair
+            })
+            && put(4, small(e.attentionMask)) && put(5, small(e.specialTokensMask))
+            && put(6, build(e.count) { i -> PyObject? in
+                guard let w = e.wordIds[i] else {
+                    py.incref(py.none)
+                    return py.none
+                }
+                return py.longFromSize(Int(w))
+            })
+            && put(7, { () -> PyObject? in
+                guard let parts = py.tupleNew(e.overflowing.count) else { return nil }
+                for (k, part) in e.overflowing.enumerated() {
+                    guard put2(py, parts, k, fields(py, part)) else {
+                        py.decref(parts)
+                        return nil
+                    }
+                }
+                return parts
+            }())
+        guard complete else {
+            py.decref(result)
+            return nil
+        }
+        return result
+    }
+}
+
+/// Stores `value` (stolen) at `index` of a new tuple; false when `value` is NULL.
+private func put2(_ py: CPython, _ tuple: PyObject, _ index: Int, _ value: PyObject?) -> Bool {
+    guard let value else { return false }
+    _ = py.tupleSetItem(tuple, index, value)
+    return true
+}
+
+/// encode(text, pair, add_special_tokens): the fields tuple of PythonBinding.fields, offsets in
+/// characters (as the package's encode), or None when text or pair is not a str with a UTF-8 form
+/// (the caller's own path then raises what it raises).
+private func pyEncode(_ capsule: PyObject?, _ args: UnsafePointer<PyObject?>?, _ nargs: Int, _ kwnames: PyObject?) -> PyObject? {
+    guard let py = boundPython, let b = binding(py, capsule) else { return nil }
+    guard let args, nargs == 3, kwnames == nil else { return py.vectorcall(b.fallbacks[3], args, nargs, kwnames) }
+    func utf8(_ o: PyObject?) -> [UInt8]? {
+        var size = 0
+        guard let p = py.asUTF8(o, &size) else {
+            py.errClear()
+            return nil
+        }
+        return Array(UnsafeRawBufferPointer(start: p, count: size))
+    }
+    guard let text = utf8(args[0]) else { return py.vectorcall(b.fallbacks[3], args, nargs, kwnames) }
+    var pair: [UInt8]? = nil
+    if args[1] != py.none {
+        guard let p = utf8(args[1]) else { return py.vectorcall(b.fallbacks[3], args, nargs, kwnames) }
+        pair = p
+    }
+    let truth = py.isTrue(args[2])
+    if truth < 0 { return nil }
+    let add = truth != 0
+    let tokenizer = b.handle.tokenizer
+    let run = { Result { try tokenizer.encode(bytes: text, pair: pair, addSpecialTokens: add, offsets: .char) } }
+    let encoded: Result<Encoding, Error>
+    if text.count + (pair?.count ?? 0) <= gilHeldMax {
+        encoded = run()
+    } else {
+        let state = py.saveThread()
+        encoded = run()
+        py.restoreThread(state)
+    }
+    switch encoded {
+    case .success(let e): return b.fields(py, e)
+    case .failure(let error): return py.raise(error)
+    }
+}

@@ -111,6 +111,72 @@ def test_parity_with_sentencepiece(texts):
     check_parity(native, plain, texts, want, False)
 
 
+FIELDS = ("ids", "type_ids", "tokens", "offsets", "attention_mask", "special_tokens_mask", "word_ids")
+
+
+def same_encoding(a, b, what):
+    for field in FIELDS:
+        assert getattr(a, field) == getattr(b, field), f"{field} of {what[:120]!r}"
+    assert len(a.overflowing) == len(b.overflowing), f"overflowing of {what[:120]!r}"
+    for x, y in zip(a.overflowing, b.overflowing):
+        same_encoding(x, y, what)
+
+
+@pytest.mark.parametrize("name", ["gpt2", "bert-base-uncased", "llama3"])
+def test_encode_builtin_matches_ctypes_and_tokenizers(name, texts):
+    """encode() through the builtin (every field in one call) against the ctypes Encoding and
+    tokenizers' Encoding: singles, pairs, without special tokens, truncated with overflowing parts."""
+    import tokenizers
+
+    native, plain = pair_of(TOKENIZERS_FILES[name])
+    ref = tokenizers.Tokenizer.from_file(str(TOKENIZERS_FILES[name]))
+    sample = texts[:150] + texts[-12:]  # The last ones are over 4096 bytes (GIL released).
+    pairs = list(zip(sample[:60], sample[60:120]))
+    for text in sample:
+        got = native.encode(text)
+        same_encoding(got, plain.encode(text), text)
+        same_encoding(got, ref.encode(text), text)
+        same_encoding(native.encode(text, add_special_tokens=False), ref.encode(text, add_special_tokens=False), text)
+    for a, b in pairs:
+        same_encoding(native.encode(a, b), plain.encode(a, b), a + " || " + b)
+        same_encoding(native.encode(a, b), ref.encode(a, b), a + " || " + b)
+    for t in (native, plain, ref):
+        t.enable_truncation(max_length=16, stride=3)
+    assert native.uses_builtins
+    for text in sample[:40]:
+        got = native.encode(text)
+        same_encoding(got, plain.encode(text), text)
+        same_encoding(got, ref.encode(text), text)
+
+
+def test_encode_builtin_errors_and_references():
+    native, plain = pair_of(TOKENIZERS_FILES["gpt2"])
+    same_failure(lambda: native.encode("lone \ud800"), lambda: plain.encode("lone \ud800"))
+    same_failure(lambda: native.encode("ok", "lone \ud800"), lambda: plain.encode("ok", "lone \ud800"))
+    same_failure(lambda: native.encode(5), lambda: plain.encode(5))
+    same_encoding(native.encode(b"bytes in", "str pair"), plain.encode(b"bytes in", "str pair"), "bytes")
+    same_encoding(native.encode("", ""), plain.encode("", ""), "empty pair")
+    bad = swifttok.Tokenizer.from_str(tiny_wordpiece(unk_in_vocab=False))
+    bad_plain = swifttok.Tokenizer.from_str(tiny_wordpiece(unk_in_vocab=False))
+    bad_plain._drop_builtins()
+    same_failure(lambda: bad.encode("c"), lambda: bad_plain.encode("c"))
+    text = "hello world " + SENTENCE
+    e = native.encode(text)
+    token, probe = e.tokens[1], e.ids[1]
+    gc.collect()
+    before = (sys.getrefcount(token), sys.getrefcount(probe), sys.getrefcount(text))
+    for _ in range(2000):
+        native.encode(text).tokens
+        native.encode(text, text)
+        try:
+            bad.encode("c")
+        except SwiftTokError:
+            pass
+    gc.collect()
+    assert (sys.getrefcount(token), sys.getrefcount(probe), sys.getrefcount(text)) == before
+    assert native.encode(text).tokens[1] is token  # One str per token id.
+
+
 def test_padding_and_truncation_batches_match_ctypes(texts):
     """Padded batches go through the C batch's rows (pad to the longest), unpadded ones straight."""
     import tokenizers

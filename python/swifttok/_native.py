@@ -294,7 +294,8 @@ _PYTHON_API_OPTIONAL = [("gc_disable", "PyGC_Disable"), ("gc_enable", "PyGC_Enab
 class PythonAPI(ctypes.Structure):
     """struct swifttok_python_api."""
 
-    _fields_ = [("size", ctypes.c_size_t), ("error_class", ctypes.c_void_p), ("keyword", ctypes.c_void_p)] + \
+    _fields_ = [("size", ctypes.c_size_t), ("error_class", ctypes.c_void_p), ("keyword", ctypes.c_void_p),
+                ("none", ctypes.c_void_p)] + \
         [(field, ctypes.c_void_p) for field, _ in _PYTHON_API_FUNCTIONS] + \
         [(field, ctypes.c_void_p) for field, _ in _PYTHON_API_OPTIONAL]
 
@@ -328,7 +329,8 @@ def _bind_python() -> Any:
                 reason = f"the library is ABI {cdll.swifttok_version_string().decode()} (the builtins need 0.5)"
         if not reason:
             try:
-                api = PythonAPI(size=ctypes.sizeof(PythonAPI), error_class=id(SwiftTokError), keyword=id(_KEYWORD))
+                api = PythonAPI(size=ctypes.sizeof(PythonAPI), error_class=id(SwiftTokError), keyword=id(_KEYWORD),
+                                none=id(None))
                 for field, name in _PYTHON_API_FUNCTIONS:
                     setattr(api, field, ctypes.cast(getattr(ctypes.pythonapi, name), ctypes.c_void_p).value)
                 if hasattr(ctypes.pythonapi, "PyGC_Disable") and hasattr(ctypes.pythonapi, "PyGC_Enable"):
@@ -352,8 +354,8 @@ def _bind_python() -> Any:
         return _python_functions
 
 
-def python_functions(handle: int, fallbacks: Tuple[Any, Any, Any]) -> Optional[Tuple[Any, Any, Any]]:
-    """(encode_ids, count_tokens, encode_batch_ids) builtins on the C tokenizer `handle`, which they
+def python_functions(handle: int, fallbacks: Tuple[Any, ...]) -> Optional[Tuple[Any, ...]]:
+    """(encode_ids, count_tokens, encode_batch_ids, encode) builtins on the C tokenizer `handle`, which they
     keep alive, or None when the builtins are unavailable (see python_functions_unavailable())."""
     make = _bind_python()
     if not make:

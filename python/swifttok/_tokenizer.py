@@ -183,6 +183,17 @@ class Encoding:
         self._ids = self._type_ids = self._tokens = self._offsets = None
         self._attention_mask = self._special_tokens_mask = self._word_ids = self._overflowing = None
 
+    @classmethod
+    def _from_fields(cls, fields: tuple) -> "Encoding":
+        """An Encoding from the tuple of the encode builtin (every attribute already a list)."""
+        e = cls.__new__(cls)
+        e._owner = e._ptr = None
+        (e._ids, e._type_ids, e._tokens, e._offsets, e._attention_mask, e._special_tokens_mask, e._word_ids,
+         overflowing) = fields
+        e._n = len(e._ids)
+        e._overflowing = [cls._from_fields(part) for part in overflowing]
+        return e
+
     def __len__(self) -> int:
         return self._n
 
@@ -344,6 +355,7 @@ class Tokenizer:
         self._handle = handle
         self._short = _ShortCalls(handle)
         self._native_batch: Any = None
+        self._native_encode: Any = None
         self._bind_builtins(handle)
         self._source = source
         self._settings: Optional[Tuple[Optional[dict], Optional[dict]]] = None
@@ -374,17 +386,21 @@ class Tokenizer:
         def encode_batch_ids(*args: Any, **kwargs: Any) -> None:
             return None  # The caller (encode_batch) takes its own path.
 
-        functions = _native.python_functions(handle.ptr, (encode_ids, count_tokens, encode_batch_ids))
+        def encode_fields(*args: Any, **kwargs: Any) -> None:
+            return None  # The caller (encode) takes its own path.
+
+        functions = _native.python_functions(handle.ptr, (encode_ids, count_tokens, encode_batch_ids, encode_fields))
         if functions is None:
             self._drop_builtins()
             return
-        self.encode_ids, self.count_tokens, self._native_batch = functions  # type: ignore[method-assign]
+        self.encode_ids, self.count_tokens, self._native_batch, self._native_encode = functions  # type: ignore[method-assign]
 
     def _drop_builtins(self) -> None:
         """Uses the ctypes paths only from now on (tests and benchmarks compare the two)."""
         self.__dict__.pop("encode_ids", None)
         self.__dict__.pop("count_tokens", None)
         self._native_batch = None
+        self._native_encode = None
 
     @property
     def uses_builtins(self) -> bool:
@@ -557,6 +573,12 @@ class Tokenizer:
         """Encodes a text (and an optional pair) into an Encoding; offsets are in characters."""
         if is_pretokenized:
             raise fail(Status.UNSUPPORTED, "pre-tokenized input is not supported")
+        native = self._native_encode
+        if native is not None:
+            # Every field in one call (None: an input the builtin does not take).
+            fields = native(sequence, pair, add_special_tokens)
+            if fields is not None:
+                return Encoding._from_fields(fields)
         h = self._handle
         return self._encode(h, sequence, pair, add_special_tokens)
 
