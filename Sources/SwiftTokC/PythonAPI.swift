@@ -232,7 +232,11 @@ final class PythonBinding {
     /// A new list of the `count` ids at `ids`, or NULL with the exception set.
     func list(_ py: CPython, _ ids: UnsafePointer<UInt32>?, _ count: Int) -> PyObject? {
         guard let list = py.listNew(count) else { return nil }
-        guard let ids else { return list }
+        if count == 0 { return list }
+        guard let ids else {  // Not reached (buffers with ids have an address); never a list of NULLs.
+            py.decref(list)
+            return py.raise(fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "no ids buffer for \(count) ids"), LastError.current)
+        }
         for i in 0..<count {
             guard let v = int(py, ids[i]) else {
                 py.decref(list)

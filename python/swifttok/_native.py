@@ -7,6 +7,7 @@ import ctypes.util
 import enum
 import os
 import sys
+import sysconfig
 import threading
 from pathlib import Path
 from typing import Any, Iterator, Optional, Tuple
@@ -323,6 +324,9 @@ def _bind_python() -> Any:
             reason = "SWIFTTOK_NATIVE=0"
         elif sys.implementation.name != "cpython" or not hasattr(ctypes, "pythonapi"):
             reason = f"{sys.implementation.name} has no CPython API"
+        elif sysconfig.get_config_var("Py_GIL_DISABLED"):
+            # The builtins rely on the GIL (a per-tokenizer buffer and int table used while it is held).
+            reason = "a free-threaded CPython build"
         else:
             cdll = lib()
             if cdll.swifttok_version_number() < 500 or not hasattr(cdll, "swifttok_python_bind"):
