@@ -154,7 +154,9 @@ public func swifttok_python_bind(_ api: UnsafePointer<swifttok_python_api>?) -> 
 /// cost a good part of a call of a microsecond); longer ones release it. Same bound as the ctypes path.
 let gilHeldMax = 4096
 
-/// What the three builtins of one tokenizer share (the `self` of each, inside a capsule).
+/// What the four builtins of one tokenizer share (the `self` of each, inside a capsule). Memory:
+/// with shared ints, two tables of 8 bytes per vocabulary entry, plus each int (~32 bytes, ids
+/// above 256) and token str (~50-80 bytes) made on first use.
 final class PythonBinding {
     let handle: TokenizerHandle
     /// encode_ids, count_tokens, encode_batch_ids and encode fallbacks (strong references).
