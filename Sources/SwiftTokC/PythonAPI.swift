@@ -119,8 +119,10 @@ struct CPython {
         return nil
     }
 
-    /// raise() for a thrown error, with the status and message the C calls would give.
+    /// raise() for a thrown error, with the status and message the C calls would give
+    /// (MemoryError for an ids buffer that could not be had).
     func raise(_ error: Error) -> PyObject? {
+        if error is NoMemory { return errNoMemory() }
         let status: swifttok_status
         if let e = error as? CError {
             status = fail(e.status, e.message)
@@ -150,6 +152,17 @@ public func swifttok_python_bind(_ api: UnsafePointer<swifttok_python_api>?) -> 
     return SWIFTTOK_OK
 }
 
+/// An ids buffer malloc could not give.
+struct NoMemory: Error {}
+
+/// `count` uninitialized ids from malloc, freed with free(): a Swift allocation would trap when memory
+/// runs out, and the caller raises MemoryError instead (as the ctypes path's array.array does).
+func idBuffer(_ count: Int) throws(NoMemory) -> UnsafeMutableBufferPointer<UInt32> {
+    let (bytes, overflow) = Swift.max(count, 1).multipliedReportingOverflow(by: MemoryLayout<UInt32>.stride)
+    guard !overflow, let p = malloc(bytes) else { throw NoMemory() }
+    return UnsafeMutableBufferPointer(start: p.assumingMemoryBound(to: UInt32.self), count: count)
+}
+
 /// Texts up to this many UTF-8 bytes are encoded with the GIL held (releasing and retaking it would
 /// cost a good part of a call of a microsecond); longer ones release it. Same bound as the ctypes path.
 let gilHeldMax = 4096
@@ -171,10 +184,10 @@ final class PythonBinding {
     /// The same for token strings (encode's `tokens`), checked against the token's text on reuse.
     let strs: UnsafeMutableBufferPointer<PyObject?>?
 
-    init(_ handle: TokenizerHandle, _ fallbacks: [PyObject], sharedInts: Bool) {
+    init(_ handle: TokenizerHandle, _ fallbacks: [PyObject], sharedInts: Bool) throws(NoMemory) {
         self.handle = handle
         self.fallbacks = fallbacks
-        scratch = .allocate(capacity: gilHeldMax + 64)
+        scratch = try idBuffer(gilHeldMax + 64)
         if sharedInts && handle.vocabSize > 0 {
             let table = UnsafeMutableBufferPointer<PyObject?>.allocate(capacity: handle.vocabSize)
             table.initialize(repeating: nil)
@@ -199,7 +212,7 @@ final class PythonBinding {
             for case let o? in strs { py.decref(o) }
             strs.deallocate()
         }
-        scratch.deallocate()
+        free(scratch.baseAddress)
     }
 
     /// A new reference to the int `id`.
@@ -316,17 +329,23 @@ private func encodeReleased(_ py: CPython, _ h: TokenizerHandle, _ text: UnsafeB
         return Result { (UnsafeMutableBufferPointer(start: nil, count: 0),
                          try h.shortIds(text, add, UnsafeMutableBufferPointer(start: nil, count: 0))) }
     }
-    var buffer = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: text.count + 64)
+    var buffer: UnsafeMutableBufferPointer<UInt32>
+    do {
+        buffer = try idBuffer(text.count + 64)
+    } catch {
+        return .failure(error)
+    }
     do {
         var count = try h.shortIds(text, add, buffer)
         if count > buffer.count {  // More ids than bytes (a post-processor adding many tokens): once more.
-            buffer.deallocate()
-            buffer = .allocate(capacity: count)
+            free(buffer.baseAddress)
+            buffer = UnsafeMutableBufferPointer(start: nil, count: 0)
+            buffer = try idBuffer(count)
             count = try h.shortIds(text, add, buffer)
         }
         return .success((buffer, count))
     } catch {
-        buffer.deallocate()
+        free(buffer.baseAddress)
         return .failure(error)
     }
 }
@@ -341,8 +360,9 @@ private func encodeText(_ py: CPython, _ b: PythonBinding, _ text: UnsafeBufferP
             if countOnly { return py.longFromSize(try b.handle.shortIds(text, add, UnsafeMutableBufferPointer(start: nil, count: 0))) }
             var count = try b.handle.shortIds(text, add, b.scratch)
             if count > b.scratch.count {
-                b.scratch.deallocate()
-                b.scratch = .allocate(capacity: count)
+                let larger = try idBuffer(count)
+                free(b.scratch.baseAddress)
+                b.scratch = larger
                 count = try b.handle.shortIds(text, add, b.scratch)
             }
             return b.list(py, b.scratch.baseAddress, count)
@@ -352,7 +372,7 @@ private func encodeText(_ py: CPython, _ b: PythonBinding, _ text: UnsafeBufferP
     }
     switch encodeReleased(py, b.handle, text, add, countOnly: countOnly) {
     case .success(let (buffer, count)):
-        defer { buffer.deallocate() }
+        defer { free(buffer.baseAddress) }
         return countOnly ? py.longFromSize(count) : b.list(py, buffer.baseAddress, count)
     case .failure(let error):
         return py.raise(error)
@@ -480,7 +500,13 @@ public func swifttok_python_functions(_ tokenizer: OpaquePointer?, _ fallbacks: 
         py.incref(f)
         callables.append(f)
     }
-    let b = PythonBinding(h, callables, sharedInts: options & UInt32(SWIFTTOK_PYTHON_SHARED_INTS) != 0)
+    let b: PythonBinding
+    do {
+        b = try PythonBinding(h, callables, sharedInts: options & UInt32(SWIFTTOK_PYTHON_SHARED_INTS) != 0)
+    } catch {
+        for f in callables { py.decref(f) }
+        return py.errNoMemory()
+    }
     let retained = Unmanaged.passRetained(b)
     guard let capsule = py.capsuleNew(retained.toOpaque(), capsuleName, capsuleDestructor) else {
         b.dropReferences(py)

@@ -282,6 +282,31 @@ def test_freed_tokenizer():
     assert info.value.status == Status.INVALID_ARGUMENT
 
 
+def test_no_memory_for_the_ids_raises_memory_error():
+    """A buffer for the ids that malloc cannot give is a MemoryError, not a crash (in a child
+    process whose address space is capped below what 150 MB of text needs for its ids)."""
+    path = str(require(TOKENIZERS_FILES["gpt2"]))
+    code = f"""
+import resource, swifttok
+t = swifttok.Tokenizer.from_file({path!r})
+assert t.uses_builtins
+t.encode_ids("warm " * 2000)
+text = "a" * (150 << 20)
+with open("/proc/self/status") as f:
+    size = next(int(line.split()[1]) for line in f if line.startswith("VmSize")) * 1024
+resource.setrlimit(resource.RLIMIT_AS, (size + (400 << 20), resource.RLIM_INFINITY))
+try:
+    t.encode_ids(text)
+    print("no error")
+except MemoryError:
+    print("MemoryError")
+"""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(REPO / "python")] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "MemoryError", (out.returncode, out.stdout, out.stderr[-2000:])
+
+
 # -- reference counts ---------------------------------------------------------------------------
 
 def test_reference_counts_do_not_leak():
