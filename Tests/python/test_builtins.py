@@ -149,6 +149,20 @@ def test_encode_builtin_matches_ctypes_and_tokenizers(name, texts):
         same_encoding(got, ref.encode(text), text)
 
 
+def test_batch_of_encodings_matches_ctypes(texts):
+    """encode_batch(return_encodings=True) builds each Encoding with the builtin, then pads them
+    to the longest in Python: the same as the ctypes Encodings."""
+    native, plain = pair_of(TOKENIZERS_FILES["bert-base-uncased"])
+    items = texts[:40] + list(zip(texts[40:60], texts[60:80]))
+    for t in (native, plain):
+        t.enable_padding(pad_id=0, pad_token="[PAD]")
+        t.enable_truncation(max_length=24, stride=2)
+    got, want = native.encode_batch(items, return_encodings=True), plain.encode_batch(items, return_encodings=True)
+    assert len(got) == len(want)
+    for g, w, item in zip(got, want, items):
+        same_encoding(g, w, str(item))
+
+
 def test_encode_builtin_errors_and_references():
     native, plain = pair_of(TOKENIZERS_FILES["gpt2"])
     same_failure(lambda: native.encode("lone \ud800"), lambda: plain.encode("lone \ud800"))

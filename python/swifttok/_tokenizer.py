@@ -835,14 +835,23 @@ class Tokenizer:
         return FlatBatch(flat, offsets)
 
     def _encode_batch_encodings(self, h: _Owned, items: List[Any], add_special_tokens: bool) -> List[Encoding]:
+        native = self._native_encode
+
+        def one(text: Any, pair: Any) -> Encoding:
+            if native is not None:  # The encode builtin, as encode() takes it.
+                fields = native(text, pair, add_special_tokens)
+                if fields is not None:
+                    return Encoding._from_fields(fields)
+            return self._encode(h, text, pair, add_special_tokens)
+
         encodings = []
         for i, item in enumerate(items):
             if isinstance(item, (tuple, list)):
                 if len(item) != 2:
                     raise fail(Status.INVALID_ARGUMENT, f"input[{i}] must be a text or a (text, pair) tuple")
-                encodings.append(self._encode(h, item[0], item[1], add_special_tokens))
+                encodings.append(one(item[0], item[1]))
             else:
-                encodings.append(self._encode(h, item, None, add_special_tokens))
+                encodings.append(one(item, None))
         pad = self._batch_padding()
         if pad is not None and encodings:
             target = max(len(e) for e in encodings)
