@@ -38,6 +38,12 @@ final class UnigramFastPath: Sendable {
     /// Whether a word (printable ASCII) must go through the steps before it is split: false when
     /// the only steps are space runs and a right strip, which leave such a word as it is.
     let wordNeedsSteps: Bool
+    /// The normalizer, and its components flattened (run on scalars to decide cuts, see `isCut`).
+    let normalizer: Normalizer?
+    let components: [Normalizer]
+    /// Whether cuts may have non-ASCII scalars beside them: the pre-tokenizer splits at spaces
+    /// (WhitespaceSplit, or Metaspace with `split`).
+    let nonASCIICuts: Bool
 
     static let wordByte: UInt8 = 0
     static let separator: UInt8 = 1
@@ -121,6 +127,9 @@ final class UnigramFastPath: Sendable {
             }
         }
         self.steps = steps
+        self.normalizer = normalizer
+        self.components = flat
+        nonASCIICuts = whitespaceSplit || meta.split
         wordNeedsSteps = steps.contains { step in
             switch step {
             case .spaceRuns, .stripRight: return false
@@ -222,7 +231,7 @@ final class UnigramFastPath: Sendable {
                 }
                 // A special byte: the stretches from the last cut to the next one take the cut path.
                 var j = i
-                while j < n && !(base[j] == 0x20 && Self.isGraphic(base[j - 1]) && j + 1 < n && Self.isGraphic(base[j + 1])) { j += 1 }
+                while j < n && !isCut(base, n, j, &scratch) { j += 1 }
                 out.removeLast(out.count - outAtCut)
                 try encodeStretches(UnsafeBufferPointer(start: base + lastCut, count: j - lastCut), into: &out, scratch: &scratch, general: general)
                 sawWord = true
@@ -262,7 +271,7 @@ final class UnigramFastPath: Sendable {
                     j += 1
                     continue
                 }
-                if b == 0x20 && j + 1 < n && Self.isGraphic(base[j - 1]) && Self.isGraphic(base[j + 1]) { break }
+                if isCut(base, n, j, &scratch) { break }
                 if b >= 0x80 || b == 0x0D { simple = false }
                 j += 1
             }
@@ -334,13 +343,14 @@ final class UnigramFastPath: Sendable {
     /// The cut-based path: appends the ids of `text` (no added tokens in it).
     func encodeStretches(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
                 general: Tokenizer) throws {
+        guard let base = text.baseAddress else { return }
         let n = text.count
         var runStart = 0   // start of the current run of ASCII stretches
         var stretch = 0    // start of the current stretch
         var special = false  // the current stretch has a non-ASCII byte or a CR
         var i = 0
         while i <= n {
-            let cut = i == n || (text[i] == 0x20 && i > 0 && i + 1 < n && Self.isGraphic(text[i - 1]) && Self.isGraphic(text[i + 1]))
+            let cut = i == n || isCut(base, n, i, &scratch)
             if cut {
                 if special {
                     if stretch > runStart { try encodeASCII(UnsafeBufferPointer(rebasing: text[runStart..<stretch]), into: &out, scratch: &scratch, general: general) }
@@ -366,13 +376,12 @@ final class UnigramFastPath: Sendable {
     func encodeSpecial(_ stretch: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
                        general: Tokenizer) throws {
         if stretch.count > Self.maxCachedStretch {
-            out += try general.generalIds(Array(stretch))
-            return
+            return try encodeSpecialMiss(stretch, into: &out, scratch: &scratch, general: general)
         }
         let h = ByteSliceTable.hash(stretch)
         if scratch.unigramStretches.lookup(stretch, hash: h, into: &out) { return }
         let start = out.count
-        out += try general.generalIds(Array(stretch))
+        try encodeSpecialMiss(stretch, into: &out, scratch: &scratch, general: general)
         scratch.unigramStretches.insert(stretch, hash: h, ids: out[start...])
     }
 

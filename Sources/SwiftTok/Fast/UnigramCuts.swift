@@ -1,0 +1,161 @@
+/// Where the Unigram fast path may cut text into stretches that are encoded alone (and cached by
+/// their raw bytes), and the ids-only miss path for stretches with non-ASCII bytes.
+///
+/// A cut is made before a space (U+0020) at byte `i` when the scalar L before it is printable
+/// ASCII or "inert" (below), the scalar P before L (if any) is ASCII or inert, and the byte after
+/// the space is printable ASCII or starts a non-ASCII scalar. Why the two sides are then
+/// independent under the components `UnigramFastPath.init?` accepts (per-character normalizers,
+/// NF* forms, Precompiled, string `Replace`s without whitespace, the `" {2,}"` replace, a right
+/// `Strip`; WhitespaceSplit and/or Metaspace with `split`):
+/// - The space maps to itself under every step (checked in `init?`), is a starter (ccc 0) that
+///   never composes, so NF* decomposition, canonical reordering and composition stop at it.
+/// - `Replace` patterns contain no whitespace, so no match spans the space.
+/// - Precompiled works per grapheme cluster. The space starts a cluster unless the scalar before
+///   it is Prepend (GB9b); marks after the space join the space, on the right side of the cut,
+///   which is fine. L's output has no Prepend scalar (tested), so there is a break before the
+///   space. L's output begins a cluster after any non-Prepend scalar (tested against probes of
+///   every rule that joins a scalar to what precedes it: Extend/SpacingMark/ZWJ after "a", LF
+///   after CR, Hangul jamo and syllables after L/V/T jamo, a conjunct consonant after a virama,
+///   an emoji after emoji+ZWJ, a regional indicator after one) and P's output does not end with
+///   a Prepend scalar, so L's output is a cluster sequence of its own and normalizes as alone.
+/// - Every step's output for L alone is non-empty and has no whitespace, so the text before the
+///   cut ends, at every step, with L's output: no space run (`" {2,}"`) reaches across, a right
+///   `Strip` of the left part alone removes nothing, and WhitespaceSplit / Metaspace `split`
+///   cut at the space in the whole text too (the right part starts with the space, hence with
+///   the replacement: nothing is prepended to it).
+/// - As a last check the whole normalizer is run on probes around L and must give the pieces'
+///   outputs side by side (this catches canonical reordering with marks before L).
+/// Metaspace without `split` and without WhitespaceSplit keeps the text one piece: no non-ASCII
+/// cuts then (`nonASCIICuts` is false).
+///
+/// Inertness is decided per scalar the first time it is seen by a worker (`FastScratch.unigramInert`),
+/// by running the tokenizer's own normalizer components on it: no Unicode tables of our own.
+extension UnigramFastPath {
+    static let inertUnknown: UInt8 = 0
+    static let inertYes: UInt8 = 1
+    static let inertNo: UInt8 = 2
+
+    /// Whether the text may be cut before the byte `i` (see the type's comment).
+    @inline(__always)
+    func isCut(_ t: UnsafePointer<UInt8>, _ n: Int, _ i: Int, _ scratch: inout FastScratch) -> Bool {
+        guard t[i] == 0x20, i > 0, i + 1 < n else { return false }
+        let r = t[i + 1]
+        guard Self.isGraphic(r) || (r >= 0xC0 && nonASCIICuts) else { return false }
+        let l = t[i - 1]
+        if l < 0x80 {
+            guard Self.isGraphic(l) else { return false }
+            // A non-ASCII P could be Prepend (joined to L in one cluster).
+            if i >= 2 && t[i - 2] >= 0x80 { return nonASCIICuts && isInert(endingAt: i - 1, t, &scratch) != nil }
+            return true
+        }
+        guard nonASCIICuts, let k = isInert(endingAt: i, t, &scratch) else { return false }
+        if k == 0 || t[k - 1] < 0x80 { return true }
+        return isInert(endingAt: k, t, &scratch) != nil
+    }
+
+    /// The start of the scalar that ends just before `end`, if that scalar is inert.
+    @inline(__always)
+    func isInert(endingAt end: Int, _ t: UnsafePointer<UInt8>, _ scratch: inout FastScratch) -> Int? {
+        var k = end - 1
+        // Valid UTF-8 (checked on input): at most 3 continuation bytes before the lead.
+        while k > 0 && t[k] & 0xC0 == 0x80 && end - k < 4 { k -= 1 }
+        guard t[k] >= 0xC0 else { return nil }
+        let (scalar, length) = UTF8Text.decode(UnsafeBufferPointer(start: t + k, count: end - k), at: 0)
+        guard length == end - k else { return nil }
+        if scratch.unigramInert.isEmpty { scratch.unigramInert = [UInt8](repeating: Self.inertUnknown, count: 0x110000) }
+        guard scalar < 0x110000 else { return nil }
+        var state = scratch.unigramInert[Int(scalar)]
+        if state == Self.inertUnknown {
+            state = computeInert(scalar) ? Self.inertYes : Self.inertNo
+            scratch.unigramInert[Int(scalar)] = state
+        }
+        return state == Self.inertYes ? k : nil
+    }
+
+    /// Probes that join a following scalar to their last cluster under some grapheme rule.
+    static let clusterProbes: [String] = ["a", "\r", "\u{1100}", "\u{1161}", "\u{11A8}", "\u{AC00}", "\u{0915}\u{094D}",
+                                          "\u{1F600}\u{200D}", "\u{1F1E6}"]
+
+    /// Whether `s` is one or more clusters of its own after any non-Prepend text, and ends in a
+    /// scalar after which a space and a letter start new clusters (not Prepend).
+    static func isSelfContained(_ s: String) -> Bool {
+        let count = s.count
+        for q in clusterProbes where (q + s).count != q.count + count { return false }
+        return (s + " ").count == count + 1 && (s + "a").count == count + 1
+    }
+
+    /// Decides whether `scalar` is inert (see the type's comment) by running the components.
+    func computeInert(_ scalar: UInt32) -> Bool {
+        var bytes: [UInt8] = []
+        UTF8Text.appendScalar(scalar, to: &bytes)
+        func check(_ b: [UInt8]) -> Bool {
+            !b.isEmpty && !Self.hasWhitespace(b) && Self.isSelfContained(String(decoding: b, as: UTF8.self))
+        }
+        guard check(bytes) else { return false }
+        var current = bytes
+        for component in components {
+            var s = NormalizedString(current)
+            guard (try? component.normalize(&s)) != nil else { return false }
+            current = s.normalized
+            guard check(current) else { return false }
+        }
+        func whole(_ b: [UInt8]) -> [UInt8]? {
+            var s = NormalizedString(b)
+            guard let normalizer else { return b }
+            guard (try? normalizer.normalize(&s)) != nil else { return nil }
+            return s.normalized
+        }
+        let tail = Array(" x".utf8)
+        guard let after = whole(tail) else { return false }
+        for probe in ["a", "a\u{0316}", "\u{0915}", "\u{4E00}"] {
+            let q = Array(probe.utf8)
+            guard let joined = whole(q + bytes + tail), let before = whole(q) else { return false }
+            if joined != before + current + after { return false }
+        }
+        return true
+    }
+
+    /// A stretch with a non-ASCII byte or a CR, not in the stretch cache: normalized by the
+    /// tokenizer's normalizer (the reference component; alignments are built and dropped), then
+    /// pre-tokenized and segmented here as ASCII runs are (`split`, the piece cache). `split`
+    /// knows only ASCII whitespace, so with WhitespaceSplit a normalized text with other
+    /// whitespace, and a text that normalizes to nothing, take the general pipeline.
+    func encodeSpecialMiss(_ stretch: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
+                           general: Tokenizer) throws {
+        var s = NormalizedString(Array(stretch))
+        if let normalizer { try normalizer.normalize(&s) }
+        let norm = s.normalized
+        if norm.isEmpty || (whitespaceSplit && Self.hasNonASCIIWhitespace(norm)) {
+            out += try general.generalIds(Array(stretch))
+            return
+        }
+        try norm.withUnsafeBufferPointer { try split($0, into: &out, scratch: &scratch) }
+    }
+
+    /// Whether UTF-8 `b` has a White_Space scalar above U+007F (U+0085, U+00A0, U+1680,
+    /// U+2000–200A, U+2028, U+2029, U+202F, U+205F, U+3000), the set `hasWhitespace` uses.
+    static func hasNonASCIIWhitespace(_ b: [UInt8]) -> Bool {
+        let n = b.count
+        var i = 0
+        while i < n {
+            let x = b[i]
+            if x < 0x80 { i += 1; continue }
+            let len = UTF8Text.sequenceLength(lead: x)
+            if len >= 2 && i + len <= n {
+                let y = b[i + 1]
+                switch x {
+                case 0xC2 where y == 0x85 || y == 0xA0: return true
+                case 0xE1 where y == 0x9A && b[i + 2] == 0x80: return true
+                case 0xE2:
+                    let z = b[i + 2]
+                    if y == 0x80 && (z <= 0x8A || z == 0xA8 || z == 0xA9 || z == 0xAF) { return true }
+                    if y == 0x81 && z == 0x9F { return true }
+                case 0xE3 where y == 0x80 && b[i + 2] == 0x80: return true
+                default: break
+                }
+            }
+            i += Swift.max(len, 1)
+        }
+        return false
+    }
+}
