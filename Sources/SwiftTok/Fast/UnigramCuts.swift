@@ -28,12 +28,24 @@
 /// Metaspace without `split` and without WhitespaceSplit keeps the text one piece: no non-ASCII
 /// cuts then (`nonASCIICuts` is false).
 ///
-/// Inertness is decided per scalar the first time it is seen by a worker (`FastScratch.unigramInert`),
+/// Inertness is decided per scalar the first time it is seen by a worker (`FastScratch.unigramScalars`),
 /// by running the tokenizer's own normalizer components on it: no Unicode tables of our own.
 extension UnigramFastPath {
-    static let inertUnknown: UInt8 = 0
-    static let inertYes: UInt8 = 1
-    static let inertNo: UInt8 = 2
+    /// Bits of `FastScratch.unigramScalars`: each property with a bit saying it is decided.
+    static let scalarInert: UInt8 = 0x01
+    static let scalarStable: UInt8 = 0x04
+
+    /// Whether `scalar` (below 0x110000) has `property` (`scalarInert` or `scalarStable`),
+    /// decided on first use by this worker.
+    @inline(__always)
+    func scalarHas(_ property: UInt8, _ scalar: UInt32, _ scratch: inout FastScratch) -> Bool {
+        if scratch.unigramScalars.isEmpty { scratch.unigramScalars = [UInt8](repeating: 0, count: 0x110000) }
+        let flags = scratch.unigramScalars[Int(scalar)]
+        if flags & (property << 1) != 0 { return flags & property != 0 }
+        let has = property == Self.scalarInert ? computeInert(scalar) : computeStable(scalar)
+        scratch.unigramScalars[Int(scalar)] = flags | (property << 1) | (has ? property : 0)
+        return has
+    }
 
     /// Whether the text may be cut before the byte `i` (see the type's comment).
     @inline(__always)
@@ -62,14 +74,8 @@ extension UnigramFastPath {
         guard t[k] >= 0xC0 else { return nil }
         let (scalar, length) = UTF8Text.decode(UnsafeBufferPointer(start: t + k, count: end - k), at: 0)
         guard length == end - k else { return nil }
-        if scratch.unigramInert.isEmpty { scratch.unigramInert = [UInt8](repeating: Self.inertUnknown, count: 0x110000) }
         guard scalar < 0x110000 else { return nil }
-        var state = scratch.unigramInert[Int(scalar)]
-        if state == Self.inertUnknown {
-            state = computeInert(scalar) ? Self.inertYes : Self.inertNo
-            scratch.unigramInert[Int(scalar)] = state
-        }
-        return state == Self.inertYes ? k : nil
+        return scalarHas(Self.scalarInert, scalar, &scratch) ? k : nil
     }
 
     /// Probes that join a following scalar to their last cluster under some grapheme rule.
@@ -113,49 +119,5 @@ extension UnigramFastPath {
             if joined != before + current + after { return false }
         }
         return true
-    }
-
-    /// A stretch with a non-ASCII byte or a CR, not in the stretch cache: normalized by the
-    /// tokenizer's normalizer (the reference component; alignments are built and dropped), then
-    /// pre-tokenized and segmented here as ASCII runs are (`split`, the piece cache). `split`
-    /// knows only ASCII whitespace, so with WhitespaceSplit a normalized text with other
-    /// whitespace, and a text that normalizes to nothing, take the general pipeline.
-    func encodeSpecialMiss(_ stretch: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
-                           general: Tokenizer) throws {
-        var s = NormalizedString(Array(stretch))
-        if let normalizer { try normalizer.normalize(&s) }
-        let norm = s.normalized
-        if norm.isEmpty || (whitespaceSplit && Self.hasNonASCIIWhitespace(norm)) {
-            out += try general.generalIds(Array(stretch))
-            return
-        }
-        try norm.withUnsafeBufferPointer { try split($0, into: &out, scratch: &scratch) }
-    }
-
-    /// Whether UTF-8 `b` has a White_Space scalar above U+007F (U+0085, U+00A0, U+1680,
-    /// U+2000–200A, U+2028, U+2029, U+202F, U+205F, U+3000), the set `hasWhitespace` uses.
-    static func hasNonASCIIWhitespace(_ b: [UInt8]) -> Bool {
-        let n = b.count
-        var i = 0
-        while i < n {
-            let x = b[i]
-            if x < 0x80 { i += 1; continue }
-            let len = UTF8Text.sequenceLength(lead: x)
-            if len >= 2 && i + len <= n {
-                let y = b[i + 1]
-                switch x {
-                case 0xC2 where y == 0x85 || y == 0xA0: return true
-                case 0xE1 where y == 0x9A && b[i + 2] == 0x80: return true
-                case 0xE2:
-                    let z = b[i + 2]
-                    if y == 0x80 && (z <= 0x8A || z == 0xA8 || z == 0xA9 || z == 0xAF) { return true }
-                    if y == 0x81 && z == 0x9F { return true }
-                case 0xE3 where y == 0x80 && b[i + 2] == 0x80: return true
-                default: break
-                }
-            }
-            i += Swift.max(len, 1)
-        }
-        return false
     }
 }

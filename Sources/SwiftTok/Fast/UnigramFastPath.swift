@@ -44,6 +44,11 @@ final class UnigramFastPath: Sendable {
     /// Whether cuts may have non-ASCII scalars beside them: the pre-tokenizer splits at spaces
     /// (WhitespaceSplit, or Metaspace with `split`).
     let nonASCIICuts: Bool
+    /// For `normalizeStable`: each Precompiled component with the index of the first step after
+    /// it (it is checked before that step runs), and whether that path may be taken at all (not
+    /// with NFC/NFKC, whose compositions join scalars, nor with a non-ASCII `Replace` pattern).
+    let precompiledChecks: [(step: Int, map: CharsMap)]
+    let stableAllowed: Bool
 
     static let wordByte: UInt8 = 0
     static let separator: UInt8 = 1
@@ -79,10 +84,17 @@ final class UnigramFastPath: Sendable {
         if let normalizer { flatten(normalizer) }
         var steps: [Step] = []
         var nonASCII = false  // whether earlier steps may have produced non-ASCII bytes
+        var precompiledChecks: [(step: Int, map: CharsMap)] = []
+        var stableAllowed = true
         for n in flat {
             switch n {
             case .nfc, .nfd, .nfkc, .nfkd, .stripAccents, .lowercase, .nmt, .precompiled:
                 guard !nonASCII else { return nil }
+                switch n {
+                case .nfc, .nfkc: stableAllowed = false
+                case .precompiled(let p): precompiledChecks.append((steps.count, p.map))
+                default: break
+                }
                 var table: [[UInt8]] = []
                 for b in 0..<128 {
                     var s = NormalizedString([UInt8(b)])
@@ -110,6 +122,7 @@ final class UnigramFastPath: Sendable {
                     // A non-ASCII pattern never matches ASCII text (nor the output of ASCII steps).
                     if pattern.contains(where: { $0 >= 0x80 }) {
                         guard !nonASCII else { return nil }
+                        stableAllowed = false
                         continue
                     }
                     if content.isEmpty { return nil }  // removal could join spaces across a cut
@@ -127,6 +140,8 @@ final class UnigramFastPath: Sendable {
             }
         }
         self.steps = steps
+        self.precompiledChecks = precompiledChecks
+        self.stableAllowed = stableAllowed
         self.normalizer = normalizer
         self.components = flat
         nonASCIICuts = whitespaceSplit || meta.split
@@ -413,40 +428,46 @@ final class UnigramFastPath: Sendable {
         a.append(contentsOf: text)
         for step in steps {
             b.removeAll(keepingCapacity: true)
-            switch step {
-            case .table(let t):
-                for x in a { b.append(contentsOf: t[Int(x)]) }
-            case .byteMap(let t):
-                t.withUnsafeBufferPointer { t in for x in a { b.append(t[Int(x)]) } }
-            case .replace(let p, let c):
-                var k = 0
-                let m = p.count
-                while k < a.count {
-                    if a[k] == p[0] && k + m <= a.count && a[k..<(k + m)].elementsEqual(p) {
-                        b.append(contentsOf: c)
-                        k += m
-                    } else {
-                        b.append(a[k])
-                        k += 1
-                    }
-                }
-            case .spaceRuns(let c):
-                var k = 0
-                while k < a.count {
-                    if a[k] == 0x20 && k + 1 < a.count && a[k + 1] == 0x20 {
-                        while k < a.count && a[k] == 0x20 { k += 1 }
-                        b.append(contentsOf: c)
-                    } else {
-                        b.append(a[k])
-                        k += 1
-                    }
-                }
-            case .stripRight:
-                var e = a.count
-                while e > 0 && (a[e - 1] == 0x20 || (0x09...0x0D).contains(a[e - 1])) { e -= 1 }
-                b.append(contentsOf: a[..<e])
-            }
+            Self.apply(step, a, &b)
             swap(&a, &b)
+        }
+    }
+
+    /// Appends `a` through `step` to `b` (tables: ASCII bytes only).
+    @inline(__always)
+    static func apply(_ step: Step, _ a: [UInt8], _ b: inout [UInt8]) {
+        switch step {
+        case .table(let t):
+            for x in a { b.append(contentsOf: t[Int(x)]) }
+        case .byteMap(let t):
+            t.withUnsafeBufferPointer { t in for x in a { b.append(t[Int(x)]) } }
+        case .replace(let p, let c):
+            var k = 0
+            let m = p.count
+            while k < a.count {
+                if a[k] == p[0] && k + m <= a.count && a[k..<(k + m)].elementsEqual(p) {
+                    b.append(contentsOf: c)
+                    k += m
+                } else {
+                    b.append(a[k])
+                    k += 1
+                }
+            }
+        case .spaceRuns(let c):
+            var k = 0
+            while k < a.count {
+                if a[k] == 0x20 && k + 1 < a.count && a[k + 1] == 0x20 {
+                    while k < a.count && a[k] == 0x20 { k += 1 }
+                    b.append(contentsOf: c)
+                } else {
+                    b.append(a[k])
+                    k += 1
+                }
+            }
+        case .stripRight:
+            var e = a.count
+            while e > 0 && (a[e - 1] == 0x20 || (0x09...0x0D).contains(a[e - 1])) { e -= 1 }
+            b.append(contentsOf: a[..<e])
         }
     }
 
