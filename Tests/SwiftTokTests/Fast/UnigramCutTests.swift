@@ -44,6 +44,7 @@ import Testing
         "Ａ", "ｱ", "ﾞ", "ﬁ", "ﬀ", "①", "㍿", "…", "Ω", "ℌ", "\u{A0}", "\u{3000}", "\u{2009}", "\u{202F}", "\u{1680}",
         "´", "¨", "˘", "\u{AD}", "\u{200B}", "\u{FEFF}", "\u{2581}", "``", "''", "`", "'", "\r\n", "\r", "\n",
         "a", "the", "x1", ".", ",", "\u{10FFFF}", "\u{E000}", "\u{1}", "\u{7F}", "\u{85}",
+        "ｶﾞ", "\u{3099}", "か\u{3099}", "Ⅻ", "Ä", "ﬃ", "\u{1E9E}", "Σ", "x\u{0334}", "\u{0334}", "a\u{093F}",
     ]
     static let separators = [" ", " ", " ", " ", " ", "", "", "  ", "\t", " \u{301}", " \u{600}"]
 
@@ -89,6 +90,20 @@ import Testing
             let got = bytes.withUnsafeBufferPointer { f.isCut($0.baseAddress!, $0.count, at, &scratch) }
             #expect(got == cut, "tokenizer \(index): cut in \(text.debugDescription)")
         }
+        // The alignment-free normalize, where it applies, gives the normalizer's bytes; it applies
+        // to plain words of other scripts.
+        var applied = 0
+        for text in Self.fragments.map({ [$0, "мир \($0)", "\($0)мир", "a\($0)", "\($0) a"] }).joined() + ["мир", "日本語 中文"] {
+            let bytes = Array(text.utf8)
+            var a: [UInt8] = []
+            var b: [UInt8] = []
+            guard bytes.withUnsafeBufferPointer({ f.normalizeStable($0, &a, &b, &scratch) }) else { continue }
+            applied += 1
+            var s = NormalizedString(bytes)
+            if let n = fast.normalizer { try n.normalize(&s) }
+            #expect(a == s.normalized, "tokenizer \(index): normalizeStable of \(text.debugDescription)")
+        }
+        #expect(applied > 20, "tokenizer \(index): normalizeStable applied \(applied) times")
         var general = fast
         general.allowsFastPath = false
         let docs = Self.inputs
