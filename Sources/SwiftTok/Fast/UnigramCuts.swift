@@ -2,7 +2,8 @@
 /// their raw bytes), and the ids-only miss path for stretches with non-ASCII bytes.
 ///
 /// A cut is made before a space (U+0020) at byte `i` when the scalar L before it is printable
-/// ASCII or "inert" (below), the scalar P before L (if any) is ASCII or inert, and the byte after
+/// ASCII or "inert" (below), the scalar P before L (if any) is inert, printable ASCII or a space
+/// (for an ASCII L also a tab, LF, FF or CR, which no accepted component removes), and the byte after
 /// the space is printable ASCII or starts a non-ASCII scalar. Why the two sides are then
 /// independent under the components `UnigramFastPath.init?` accepts (per-character normalizers,
 /// NF* forms, Precompiled, string `Replace`s without whitespace, the `" {2,}"` replace, a right
@@ -56,12 +57,18 @@ extension UnigramFastPath {
         let l = t[i - 1]
         if l < 0x80 {
             guard Self.isGraphic(l) else { return false }
-            // A non-ASCII P could be Prepend (joined to L in one cluster).
-            if i >= 2 && t[i - 2] >= 0x80 { return nonASCIICuts && isInert(endingAt: i - 1, t, &scratch) != nil }
-            return true
+            guard i >= 2 else { return true }
+            // A non-ASCII P could be Prepend (joined to L in one cluster); an ASCII control P could
+            // normalize to nothing (Nmt), leaving a Prepend scalar before L.
+            let p = t[i - 2]
+            if p >= 0x80 { return nonASCIICuts && isInert(endingAt: i - 1, t, &scratch) != nil }
+            return p &- 0x20 < 0x5F || (p >= 0x09 && p <= 0x0D && p != 0x0B)
         }
         guard nonASCIICuts, let k = isInert(endingAt: i, t, &scratch) else { return false }
-        if k == 0 || t[k - 1] < 0x80 { return true }
+        // An ASCII P is printable or a space: its output is not empty (checked in `init?`), so
+        // the scalar before L's output is P's, and it is not Prepend.
+        if k == 0 { return true }
+        if t[k - 1] < 0x80 { return t[k - 1] &- 0x20 < 0x5F }
         return isInert(endingAt: k, t, &scratch) != nil
     }
 
