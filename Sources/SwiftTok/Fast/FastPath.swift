@@ -56,6 +56,9 @@ struct FastScratch {
     /// Unigram words: a small hot cache in front of `hot` (same hash, fewer slots: `slot & unigramHotMask`).
     var unigramHot: HotPieceCache
     let unigramHotMask: Int
+    /// Unigram: flags per scalar (inert beside a cut, stable under the normalizer: see
+    /// `UnigramFastPath.scalarHas`); 0 = nothing decided yet. Allocated on first use.
+    var unigramScalars: [UInt8] = []
 
     /// Caches sized for a worker of a batch; short calls borrow one warm from the tokenizer's
     /// `ScratchPool`, so none is built per call.

@@ -38,6 +38,17 @@ final class UnigramFastPath: Sendable {
     /// Whether a word (printable ASCII) must go through the steps before it is split: false when
     /// the only steps are space runs and a right strip, which leave such a word as it is.
     let wordNeedsSteps: Bool
+    /// The normalizer, and its components flattened (run on scalars to decide cuts, see `isCut`).
+    let normalizer: Normalizer?
+    let components: [Normalizer]
+    /// Whether cuts may have non-ASCII scalars beside them: the pre-tokenizer splits at spaces
+    /// (WhitespaceSplit, or Metaspace with `split`).
+    let nonASCIICuts: Bool
+    /// For `normalizeStable`: each Precompiled component with the index of the first step after
+    /// it (it is checked before that step runs), and whether that path may be taken at all (not
+    /// with NFC/NFKC, whose compositions join scalars, nor with a non-ASCII `Replace` pattern).
+    let precompiledChecks: [(step: Int, map: CharsMap)]
+    let stableAllowed: Bool
 
     static let wordByte: UInt8 = 0
     static let separator: UInt8 = 1
@@ -73,10 +84,17 @@ final class UnigramFastPath: Sendable {
         if let normalizer { flatten(normalizer) }
         var steps: [Step] = []
         var nonASCII = false  // whether earlier steps may have produced non-ASCII bytes
+        var precompiledChecks: [(step: Int, map: CharsMap)] = []
+        var stableAllowed = true
         for n in flat {
             switch n {
             case .nfc, .nfd, .nfkc, .nfkd, .stripAccents, .lowercase, .nmt, .precompiled:
                 guard !nonASCII else { return nil }
+                switch n {
+                case .nfc, .nfkc: stableAllowed = false
+                case .precompiled(let p): precompiledChecks.append((steps.count, p.map))
+                default: break
+                }
                 var table: [[UInt8]] = []
                 for b in 0..<128 {
                     var s = NormalizedString([UInt8(b)])
@@ -104,6 +122,7 @@ final class UnigramFastPath: Sendable {
                     // A non-ASCII pattern never matches ASCII text (nor the output of ASCII steps).
                     if pattern.contains(where: { $0 >= 0x80 }) {
                         guard !nonASCII else { return nil }
+                        stableAllowed = false
                         continue
                     }
                     if content.isEmpty { return nil }  // removal could join spaces across a cut
@@ -121,6 +140,11 @@ final class UnigramFastPath: Sendable {
             }
         }
         self.steps = steps
+        self.precompiledChecks = precompiledChecks
+        self.stableAllowed = stableAllowed
+        self.normalizer = normalizer
+        self.components = flat
+        nonASCIICuts = whitespaceSplit || meta.split
         wordNeedsSteps = steps.contains { step in
             switch step {
             case .spaceRuns, .stripRight: return false
@@ -222,7 +246,7 @@ final class UnigramFastPath: Sendable {
                 }
                 // A special byte: the stretches from the last cut to the next one take the cut path.
                 var j = i
-                while j < n && !(base[j] == 0x20 && Self.isGraphic(base[j - 1]) && j + 1 < n && Self.isGraphic(base[j + 1])) { j += 1 }
+                while j < n && !isCut(base, n, j, &scratch) { j += 1 }
                 out.removeLast(out.count - outAtCut)
                 try encodeStretches(UnsafeBufferPointer(start: base + lastCut, count: j - lastCut), into: &out, scratch: &scratch, general: general)
                 sawWord = true
@@ -262,7 +286,7 @@ final class UnigramFastPath: Sendable {
                     j += 1
                     continue
                 }
-                if b == 0x20 && j + 1 < n && Self.isGraphic(base[j - 1]) && Self.isGraphic(base[j + 1]) { break }
+                if isCut(base, n, j, &scratch) { break }
                 if b >= 0x80 || b == 0x0D { simple = false }
                 j += 1
             }
@@ -334,13 +358,14 @@ final class UnigramFastPath: Sendable {
     /// The cut-based path: appends the ids of `text` (no added tokens in it).
     func encodeStretches(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
                 general: Tokenizer) throws {
+        guard let base = text.baseAddress else { return }
         let n = text.count
         var runStart = 0   // start of the current run of ASCII stretches
         var stretch = 0    // start of the current stretch
         var special = false  // the current stretch has a non-ASCII byte or a CR
         var i = 0
         while i <= n {
-            let cut = i == n || (text[i] == 0x20 && i > 0 && i + 1 < n && Self.isGraphic(text[i - 1]) && Self.isGraphic(text[i + 1]))
+            let cut = i == n || isCut(base, n, i, &scratch)
             if cut {
                 if special {
                     if stretch > runStart { try encodeASCII(UnsafeBufferPointer(rebasing: text[runStart..<stretch]), into: &out, scratch: &scratch, general: general) }
@@ -366,13 +391,12 @@ final class UnigramFastPath: Sendable {
     func encodeSpecial(_ stretch: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
                        general: Tokenizer) throws {
         if stretch.count > Self.maxCachedStretch {
-            out += try general.generalIds(Array(stretch))
-            return
+            return try encodeSpecialMiss(stretch, into: &out, scratch: &scratch, general: general)
         }
         let h = ByteSliceTable.hash(stretch)
         if scratch.unigramStretches.lookup(stretch, hash: h, into: &out) { return }
         let start = out.count
-        out += try general.generalIds(Array(stretch))
+        try encodeSpecialMiss(stretch, into: &out, scratch: &scratch, general: general)
         scratch.unigramStretches.insert(stretch, hash: h, ids: out[start...])
     }
 
@@ -404,40 +428,46 @@ final class UnigramFastPath: Sendable {
         a.append(contentsOf: text)
         for step in steps {
             b.removeAll(keepingCapacity: true)
-            switch step {
-            case .table(let t):
-                for x in a { b.append(contentsOf: t[Int(x)]) }
-            case .byteMap(let t):
-                t.withUnsafeBufferPointer { t in for x in a { b.append(t[Int(x)]) } }
-            case .replace(let p, let c):
-                var k = 0
-                let m = p.count
-                while k < a.count {
-                    if a[k] == p[0] && k + m <= a.count && a[k..<(k + m)].elementsEqual(p) {
-                        b.append(contentsOf: c)
-                        k += m
-                    } else {
-                        b.append(a[k])
-                        k += 1
-                    }
-                }
-            case .spaceRuns(let c):
-                var k = 0
-                while k < a.count {
-                    if a[k] == 0x20 && k + 1 < a.count && a[k + 1] == 0x20 {
-                        while k < a.count && a[k] == 0x20 { k += 1 }
-                        b.append(contentsOf: c)
-                    } else {
-                        b.append(a[k])
-                        k += 1
-                    }
-                }
-            case .stripRight:
-                var e = a.count
-                while e > 0 && (a[e - 1] == 0x20 || (0x09...0x0D).contains(a[e - 1])) { e -= 1 }
-                b.append(contentsOf: a[..<e])
-            }
+            Self.apply(step, a, &b)
             swap(&a, &b)
+        }
+    }
+
+    /// Appends `a` through `step` to `b` (tables: ASCII bytes only).
+    @inline(__always)
+    static func apply(_ step: Step, _ a: [UInt8], _ b: inout [UInt8]) {
+        switch step {
+        case .table(let t):
+            for x in a { b.append(contentsOf: t[Int(x)]) }
+        case .byteMap(let t):
+            t.withUnsafeBufferPointer { t in for x in a { b.append(t[Int(x)]) } }
+        case .replace(let p, let c):
+            var k = 0
+            let m = p.count
+            while k < a.count {
+                if a[k] == p[0] && k + m <= a.count && a[k..<(k + m)].elementsEqual(p) {
+                    b.append(contentsOf: c)
+                    k += m
+                } else {
+                    b.append(a[k])
+                    k += 1
+                }
+            }
+        case .spaceRuns(let c):
+            var k = 0
+            while k < a.count {
+                if a[k] == 0x20 && k + 1 < a.count && a[k + 1] == 0x20 {
+                    while k < a.count && a[k] == 0x20 { k += 1 }
+                    b.append(contentsOf: c)
+                } else {
+                    b.append(a[k])
+                    k += 1
+                }
+            }
+        case .stripRight:
+            var e = a.count
+            while e > 0 && (a[e - 1] == 0x20 || (0x09...0x0D).contains(a[e - 1])) { e -= 1 }
+            b.append(contentsOf: a[..<e])
         }
     }
 
