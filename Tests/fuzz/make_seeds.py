@@ -10,6 +10,8 @@ corpus/load/precompiled_unigram.json   that model as tokenizer.json, built and s
                           Precompiled charsmap, Metaspace, added tokens with every flag
 corpus/load/bpe_fallback_template.json  BPE with byte_fallback, normalizer/pre-tokenizer/decoder sequences,
                           TemplateProcessing for pairs, truncation and padding, serialized by `tokenizers`
+corpus/encode/tok<i>.txt  a mixed-script text for fuzz_encode's tokenizer i (first byte: special tokens on,
+                          tokenizer i; the order of run.sh's list)
 Each seed stays well under the run's -max_len so libFuzzer mutates it whole. Seeds are inputs only: no
 expected output is derived from them.
 """
@@ -33,7 +35,7 @@ def train(model_type, rules_path):
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(TEXT), model_writer=out, model_type=model_type,
         vocab_size={"unigram": 70, "bpe": 330}.get(model_type, 50), hard_vocab_limit=False,
-        normalization_rule_tsv=rules_path, byte_fallback=(model_type == "bpe"), minloglevel=3,
+        normalization_rule_tsv=rules_path, byte_fallback=(model_type == "bpe"), minloglevel=3, num_threads=1,
         user_defined_symbols=["<sep>"], control_symbols=["<cls>"])
     return out.getvalue()
 
@@ -82,11 +84,14 @@ def write(path, data):
 
 def main():
     os.makedirs(os.path.join(HERE, "corpus/model"), exist_ok=True)
+    # The rule file's path is stored in the model: a fixed relative name keeps the seeds reproducible.
+    cwd = os.getcwd()
     with tempfile.TemporaryDirectory() as tmp:
-        rules = os.path.join(tmp, "rules.tsv")
-        with open(rules, "w") as f:
+        os.chdir(tmp)
+        with open("rules.tsv", "w") as f:
             f.write(RULES)
-        built = {t: train(t, rules) for t in ("unigram", "bpe", "word", "char")}
+        built = {t: train(t, "rules.tsv") for t in ("unigram", "bpe", "word", "char")}
+        os.chdir(cwd)
     for t, b in built.items():
         write(f"corpus/model/{t}.model", b)
     write("corpus/load/spm_unigram.model", built["unigram"])
@@ -122,6 +127,10 @@ def main():
     tok.enable_truncation(16, stride=2, strategy="longest_first")
     tok.enable_padding(length=20, pad_id=3, pad_token="[PAD]")
     write("corpus/load/bpe_fallback_template.json", tok.to_str().encode())
+
+    text = "Hello, world! I'm 123 caf\u00e9 \u4e16\u754c  \u0645\u0631\u062d\u0628\u0627 <s> [CLS] \U0001F600\n\tend".encode()
+    for i in range(4):
+        write(f"corpus/encode/tok{i}.txt", bytes([(i << 2) | 1]) + text)
 
 
 if __name__ == "__main__":

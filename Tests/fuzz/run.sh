@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds and runs the coverage-guided libFuzzer targets of Tests/fuzz:
 #   fuzz_load    swifttok_tokenizer_from_bytes on arbitrary bytes (seeds: corpus/load, dictionary tokenizer.dict)
-#   fuzz_encode  swifttok_encode & co. on arbitrary text with one tokenizer (seeds: corpus/encode); the
-#                tokenizer is ../shared/vocab/gpt2/tokenizer.json when present (with the round-trip
-#                property), else a tiny built-in one; SWIFTTOK_FUZZ_TOKENIZER overrides
+#   fuzz_encode  swifttok_encode & co. on arbitrary text (seeds: corpus/encode) with, when ../shared is
+#                present, gpt2 (byte-level BPE, with the round-trip property), bert-base-uncased (WordPiece),
+#                t5 spiece.model (SentencePiece Unigram) and llama2 tokenizer.json (BPE with byte
+#                fallback), the input's first byte choosing; else a tiny built-in one;
+#                SWIFTTOK_FUZZ_TOKENIZER (see fuzz_encode.c) overrides
 #   fuzz_model   SentencePiece .model bytes (protobuf) through swifttok_tokenizer_from_bytes, then encode,
 #                n-best, sampling and decode (seeds: corpus/model, made by make_seeds.py)
 # Usage: Tests/fuzz/run.sh [SECONDS per target, default 60] [target ...]
@@ -56,10 +58,10 @@ LD=()
 "$CLANG" -fuse-ld=lld -x c /dev/null -shared -o "$OUT/lld-probe.so" >/dev/null 2>&1 && LD=(-fuse-ld=lld)
 
 if [[ -z ${SWIFTTOK_FUZZ_TOKENIZER:-} && -f $SHARED/vocab/gpt2/tokenizer.json ]]; then
-    export SWIFTTOK_FUZZ_TOKENIZER="$SHARED/vocab/gpt2/tokenizer.json"
-    export SWIFTTOK_FUZZ_ROUNDTRIP=1
+    V="$SHARED/vocab"
+    export SWIFTTOK_FUZZ_TOKENIZER="+$V/gpt2/tokenizer.json:$V/bert-base-uncased/tokenizer.json:$V/t5/spiece.model:$V/llama2/tokenizer.json"
 fi
-echo "[fuzz] encode tokenizer: ${SWIFTTOK_FUZZ_TOKENIZER:-built-in WordLevel}"
+echo "[fuzz] encode tokenizers: ${SWIFTTOK_FUZZ_TOKENIZER:-built-in WordLevel}"
 
 status=0
 for target in "${TARGETS[@]}"; do
