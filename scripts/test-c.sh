@@ -12,7 +12,8 @@
 #   5. the concurrency section under ThreadSanitizer (clang; the C side and the pthread/malloc
 #      interceptors are checked, races inside the uninstrumented Swift library are not visible)
 #   6. in CI (CI=true) or with FUZZ=1, the libFuzzer targets of Tests/fuzz for FUZZ_SECONDS each
-#      (default 45; saved reproducers in Tests/fuzz/regressions are replayed first); FUZZ=0 skips it
+#      (default 45; saved reproducers in Tests/fuzz/regressions are replayed first); FUZZ=0 skips it.
+#      Tests/fuzz/run.sh builds its own coverage-instrumented library in .build/fuzz (not the one above)
 # The parity and real-vocabulary parts need ../shared (or SWIFTTOK_SHARED); without it they are
 # reported as SKIPPED, never as passed. Prints what it runs; exits non-zero when any step fails.
 # Knobs: CC_GCC (default gcc), CLANG (default: clang on PATH, else /opt/swift/usr/bin/clang),
@@ -141,7 +142,7 @@ done
 FUZZ_DEFAULT=0
 [[ ${CI:-} == true || ${CI:-} == 1 ]] && FUZZ_DEFAULT=1
 if [[ ${FUZZ:-$FUZZ_DEFAULT} == 1 ]]; then
-    step fuzz env CLANG="$CLANG" LIBDIR="$LIBDIR" bash "$ROOT/Tests/fuzz/run.sh" "${FUZZ_SECONDS:-45}"
+    step fuzz env CLANG="$CLANG" bash "$ROOT/Tests/fuzz/run.sh" "${FUZZ_SECONDS:-45}"
 fi
 
 passed=0; failed=0

@@ -75,24 +75,26 @@ public func swifttok_batch_free(_ batch: OpaquePointer?) { BatchHandle.release(b
 @c @implementation
 public func swifttok_batch_count(_ batch: OpaquePointer?) -> Int { BatchHandle.from(batch)?.count ?? 0 }
 
-@c @implementation
-public func swifttok_batch_ids(_ batch: OpaquePointer?, _ outTotal: UnsafeMutablePointer<Int>?) -> UnsafePointer<UInt32>? {
+/// Lends one flat array of a batch with its length in `*outTotal` (may be NULL); NULL and 0 for a NULL batch.
+private func lendFlat(_ batch: OpaquePointer?, _ outTotal: UnsafeMutablePointer<Int>?,
+                      _ array: (BatchHandle) -> StableBuffer<UInt32>) -> UnsafePointer<UInt32>? {
     guard let b = BatchHandle.from(batch) else {
         outTotal?.pointee = 0
         return nil
     }
-    outTotal?.pointee = b.ids.count
-    return b.ids.pointer.map { UnsafePointer($0) }
+    let buffer = array(b)
+    outTotal?.pointee = buffer.count
+    return buffer.pointer.map { UnsafePointer($0) }
+}
+
+@c @implementation
+public func swifttok_batch_ids(_ batch: OpaquePointer?, _ outTotal: UnsafeMutablePointer<Int>?) -> UnsafePointer<UInt32>? {
+    lendFlat(batch, outTotal) { $0.ids }
 }
 
 @c @implementation
 public func swifttok_batch_attention_mask(_ batch: OpaquePointer?, _ outTotal: UnsafeMutablePointer<Int>?) -> UnsafePointer<UInt32>? {
-    guard let b = BatchHandle.from(batch) else {
-        outTotal?.pointee = 0
-        return nil
-    }
-    outTotal?.pointee = b.attentionMask.count
-    return b.attentionMask.pointer.map { UnsafePointer($0) }
+    lendFlat(batch, outTotal) { $0.attentionMask }
 }
 
 @c @implementation

@@ -71,6 +71,15 @@ static void status_at(swifttok_status got, swifttok_status want, const char *fil
 
 #define EXPECT_STATUS(call, want) status_at((call), (want), __FILE__, __LINE__, #call)
 
+/* `call` fails with `want` and sets its out-pointer `out` to NULL: `out` is poisoned first so that a
+ * call leaving it untouched is caught. Two checks, as EXPECT_STATUS then CHECK(out == NULL). */
+#define EXPECT_FAILURE_NULLS(out, call, want)                          \
+    do {                                                               \
+        (out) = POISON;                                                \
+        status_at((call), (want), __FILE__, __LINE__, #call);          \
+        check_at((out) == NULL, __FILE__, __LINE__, #out " == NULL");  \
+    } while (0)
+
 static int bytes_equal(const void *a, size_t alen, const void *b, size_t blen) {
     return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
 }
@@ -188,15 +197,11 @@ static void test_loading(void) {
     EXPECT_STATUS(swifttok_tokenizer_from_file(NULL, &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
     CHECK(t == NULL);
     EXPECT_STATUS(swifttok_tokenizer_from_file("/nonexistent/swifttok/tokenizer.json", NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    t = (swifttok_tokenizer *)POISON;
-    EXPECT_STATUS(swifttok_tokenizer_from_file("/nonexistent/swifttok/tokenizer.json", &t), SWIFTTOK_ERROR_IO);
-    CHECK(t == NULL);
+    EXPECT_FAILURE_NULLS(t, swifttok_tokenizer_from_file("/nonexistent/swifttok/tokenizer.json", &t), SWIFTTOK_ERROR_IO);
     t = (swifttok_tokenizer *)POISON;
     CHECK(swifttok_tokenizer_from_file("/", &t) != SWIFTTOK_OK && t == NULL); /* a directory */
 
-    t = (swifttok_tokenizer *)POISON;
-    EXPECT_STATUS(swifttok_tokenizer_from_bytes(NULL, 10, &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(t == NULL);
+    EXPECT_FAILURE_NULLS(t, swifttok_tokenizer_from_bytes(NULL, 10, &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
     EXPECT_STATUS(swifttok_tokenizer_from_bytes((const uint8_t *)tiny_json, sizeof tiny_json - 1, NULL),
                   SWIFTTOK_ERROR_NULL_ARGUMENT);
     t = (swifttok_tokenizer *)POISON;
@@ -292,9 +297,7 @@ static void test_loading(void) {
             remove(path);
         }
         if (write_temp("{\"model\": ", 10, path, sizeof path) == 0) {
-            t = (swifttok_tokenizer *)POISON;
-            EXPECT_STATUS(swifttok_tokenizer_from_file(path, &t), SWIFTTOK_ERROR_MALFORMED);
-            CHECK(t == NULL);
+            EXPECT_FAILURE_NULLS(t, swifttok_tokenizer_from_file(path, &t), SWIFTTOK_ERROR_MALFORMED);
             remove(path);
         }
     }
@@ -412,15 +415,9 @@ static void test_encode_misuse(swifttok_tokenizer *t) {
     CHECK(n >= 2);
 
     /* NULL pointers with non-zero lengths. */
-    e = (swifttok_encoding *)POISON;
-    EXPECT_STATUS(swifttok_encode(NULL, hello, 5, NULL, 0, 0, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(e == NULL);
-    e = (swifttok_encoding *)POISON;
-    EXPECT_STATUS(swifttok_encode(t, NULL, 5, NULL, 0, 0, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(e == NULL);
-    e = (swifttok_encoding *)POISON;
-    EXPECT_STATUS(swifttok_encode(t, hello, 5, NULL, 3, 0, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(e == NULL);
+    EXPECT_FAILURE_NULLS(e, swifttok_encode(NULL, hello, 5, NULL, 0, 0, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_FAILURE_NULLS(e, swifttok_encode(t, NULL, 5, NULL, 0, 0, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_FAILURE_NULLS(e, swifttok_encode(t, hello, 5, NULL, 3, 0, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
     EXPECT_STATUS(swifttok_encode(t, hello, 5, NULL, 0, 0, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
     EXPECT_STATUS(swifttok_encode_ids(NULL, hello, 5, 0, ids, 16, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
     EXPECT_STATUS(swifttok_encode_ids(t, NULL, 5, 0, ids, 16, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
@@ -502,12 +499,8 @@ static void test_encode_misuse(swifttok_tokenizer *t) {
         swifttok_batch *batch = (swifttok_batch *)POISON;
         const char *texts[2];
         size_t lengths[2];
-        e = (swifttok_encoding *)POISON;
-        EXPECT_STATUS(swifttok_encode(t, b, blen, NULL, 0, 0, &e), SWIFTTOK_ERROR_INVALID_UTF8);
-        CHECK(e == NULL);
-        e = (swifttok_encoding *)POISON;
-        EXPECT_STATUS(swifttok_encode(t, hello, 5, b, blen, 0, &e), SWIFTTOK_ERROR_INVALID_UTF8);
-        CHECK(e == NULL);
+        EXPECT_FAILURE_NULLS(e, swifttok_encode(t, b, blen, NULL, 0, 0, &e), SWIFTTOK_ERROR_INVALID_UTF8);
+        EXPECT_FAILURE_NULLS(e, swifttok_encode(t, hello, 5, b, blen, 0, &e), SWIFTTOK_ERROR_INVALID_UTF8);
         EXPECT_STATUS(swifttok_encode_ids(t, b, blen, 0, ids, 16, &n), SWIFTTOK_ERROR_INVALID_UTF8);
         EXPECT_STATUS(swifttok_count_tokens(t, b, blen, 0, &n), SWIFTTOK_ERROR_INVALID_UTF8);
         EXPECT_STATUS(swifttok_count_tokens_up_to(t, b, blen, 0, 3, &count, &end), SWIFTTOK_ERROR_INVALID_UTF8);
@@ -529,9 +522,7 @@ static void test_encode_misuse(swifttok_tokenizer *t) {
             swifttok_batch *batch = (swifttok_batch *)POISON;
             const char *texts[1];
             size_t lengths[1];
-            e = (swifttok_encoding *)POISON;
-            EXPECT_STATUS(swifttok_encode(t, hello, 5, NULL, 0, flags[i], &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
-            CHECK(e == NULL);
+            EXPECT_FAILURE_NULLS(e, swifttok_encode(t, hello, 5, NULL, 0, flags[i], &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
             EXPECT_STATUS(swifttok_encode_ids(t, hello, 5, flags[i], ids, 16, &n), SWIFTTOK_ERROR_INVALID_ARGUMENT);
             EXPECT_STATUS(swifttok_count_tokens(t, hello, 5, flags[i], &n), SWIFTTOK_ERROR_INVALID_ARGUMENT);
             EXPECT_STATUS(swifttok_count_tokens_up_to(t, hello, 5, flags[i], 2, &count, &end),
@@ -583,20 +574,12 @@ static void test_batch_misuse(swifttok_tokenizer *t) {
     }
 
     /* NULLs. */
-    b = (swifttok_batch *)POISON;
-    EXPECT_STATUS(swifttok_encode_batch(NULL, texts, lengths, 1, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(b == NULL);
-    b = (swifttok_batch *)POISON;
-    EXPECT_STATUS(swifttok_encode_batch(t, NULL, lengths, 1, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(b == NULL);
-    b = (swifttok_batch *)POISON;
-    EXPECT_STATUS(swifttok_encode_batch(t, texts, NULL, 1, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(b == NULL);
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch(NULL, texts, lengths, 1, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch(t, NULL, lengths, 1, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch(t, texts, NULL, 1, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
     EXPECT_STATUS(swifttok_encode_batch(t, texts, lengths, 1, 0, 0, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
     lengths[1] = 4; /* texts[1] is NULL with a non-zero length */
-    b = (swifttok_batch *)POISON;
-    EXPECT_STATUS(swifttok_encode_batch(t, texts, lengths, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(b == NULL);
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch(t, texts, lengths, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
 
     total = 99;
     CHECK(swifttok_batch_count(NULL) == 0 && swifttok_batch_ids(NULL, &total) == NULL && total == 0);
@@ -667,20 +650,12 @@ static void test_decode_misuse(swifttok_tokenizer *t) {
     EXPECT_STATUS(swifttok_decode_batch(t, NULL, NULL, 0, 0, 0, &texts), SWIFTTOK_OK);
     CHECK(texts != (swifttok_texts *)POISON && swifttok_texts_count(texts) == 0);
     if (texts != (swifttok_texts *)POISON) swifttok_texts_free(texts);
-    texts = (swifttok_texts *)POISON;
-    EXPECT_STATUS(swifttok_decode_batch(NULL, lists, counts, 1, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(texts == NULL);
-    texts = (swifttok_texts *)POISON;
-    EXPECT_STATUS(swifttok_decode_batch(t, NULL, counts, 1, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(texts == NULL);
-    texts = (swifttok_texts *)POISON;
-    EXPECT_STATUS(swifttok_decode_batch(t, lists, NULL, 1, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(texts == NULL);
+    EXPECT_FAILURE_NULLS(texts, swifttok_decode_batch(NULL, lists, counts, 1, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_FAILURE_NULLS(texts, swifttok_decode_batch(t, NULL, counts, 1, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_FAILURE_NULLS(texts, swifttok_decode_batch(t, lists, NULL, 1, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
     EXPECT_STATUS(swifttok_decode_batch(t, lists, counts, 1, 0, 0, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
     counts[1] = 2; /* lists[1] is NULL with a non-zero count */
-    texts = (swifttok_texts *)POISON;
-    EXPECT_STATUS(swifttok_decode_batch(t, lists, counts, 3, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(texts == NULL);
+    EXPECT_FAILURE_NULLS(texts, swifttok_decode_batch(t, lists, counts, 3, 0, 0, &texts), SWIFTTOK_ERROR_NULL_ARGUMENT);
 }
 
 static void test_stream_misuse(swifttok_tokenizer *t) {
@@ -736,29 +711,19 @@ static void test_configure(swifttok_tokenizer *t) {
 
     tr.max_length = 5;
     tr.stride = 5;
-    c = (swifttok_tokenizer *)POISON;
-    EXPECT_STATUS(swifttok_tokenizer_configure(t, &tr, NULL, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
-    CHECK(c == NULL);
+    EXPECT_FAILURE_NULLS(c, swifttok_tokenizer_configure(t, &tr, NULL, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
     tr.stride = 1;
     tr.strategy = (swifttok_truncation_strategy)7;
-    c = (swifttok_tokenizer *)POISON;
-    EXPECT_STATUS(swifttok_tokenizer_configure(t, &tr, NULL, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
-    CHECK(c == NULL);
+    EXPECT_FAILURE_NULLS(c, swifttok_tokenizer_configure(t, &tr, NULL, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
     tr.strategy = SWIFTTOK_TRUNCATE_LONGEST_FIRST;
     tr.direction = (swifttok_direction)9;
-    c = (swifttok_tokenizer *)POISON;
-    EXPECT_STATUS(swifttok_tokenizer_configure(t, &tr, NULL, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
-    CHECK(c == NULL);
+    EXPECT_FAILURE_NULLS(c, swifttok_tokenizer_configure(t, &tr, NULL, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
     tr.direction = SWIFTTOK_RIGHT;
     pad.direction = (swifttok_direction)9;
-    c = (swifttok_tokenizer *)POISON;
-    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
-    CHECK(c == NULL);
+    EXPECT_FAILURE_NULLS(c, swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_ERROR_INVALID_ARGUMENT);
     pad.direction = SWIFTTOK_RIGHT;
     pad.pad_token = "\xff\xfe";
-    c = (swifttok_tokenizer *)POISON;
-    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_ERROR_INVALID_UTF8);
-    CHECK(c == NULL);
+    EXPECT_FAILURE_NULLS(c, swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_ERROR_INVALID_UTF8);
 
     /* Truncation to 5 with stride 1: 7 tokens give 5 plus overflowing parts. */
     c = NULL;
@@ -882,6 +847,22 @@ static void test_settings_getters(swifttok_tokenizer *t) {
     swifttok_tokenizer_free(c);
 }
 
+/* Encodes the 3 `texts` with a copy of `t` padded by `pad` on `threads` threads and checks the rows
+ * (check_batch_rows). Returns 0 when the copy cannot be made (the caller stops, as before). */
+static int check_padded_batch(swifttok_tokenizer *t, const swifttok_padding *pad, const char *const *texts,
+                              const size_t *lengths, size_t threads, size_t width, const uint32_t *want_ids,
+                              const uint32_t *want_mask) {
+    swifttok_tokenizer *c = NULL;
+    swifttok_batch *b = NULL;
+    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, pad, &c), SWIFTTOK_OK);
+    if (c == NULL) return 0;
+    EXPECT_STATUS(swifttok_encode_batch(c, texts, lengths, 3, 0, threads, &b), SWIFTTOK_OK);
+    if (b != NULL) check_batch_rows(b, 3, width, want_ids, want_mask);
+    swifttok_batch_free(b);
+    swifttok_tokenizer_free(c);
+    return 1;
+}
+
 static void test_batch_padding(swifttok_tokenizer *t) {
     /* tokenizers: enable_padding(pad_id=5, pad_token="x"); encode_batch(["Hello, World!", "", "world hello"]) */
     static const uint32_t longest_ids[] = {1, 4, 2, 3, 5, 5, 5, 5, 2, 1, 5, 5};
@@ -911,25 +892,10 @@ static void test_batch_padding(swifttok_tokenizer *t) {
     memset(&pad, 0, sizeof pad);
     pad.pad_id = 5;
     pad.pad_token = "x";
-    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_OK);
-    if (c == NULL) return;
-    EXPECT_STATUS(swifttok_encode_batch(c, texts, lengths, 3, 0, 2, &b), SWIFTTOK_OK);
-    if (b != NULL) check_batch_rows(b, 3, 4, longest_ids, longest_mask);
-    swifttok_batch_free(b);
-    b = NULL;
-    swifttok_tokenizer_free(c);
-    c = NULL;
-
+    if (!check_padded_batch(t, &pad, texts, lengths, 2, 4, longest_ids, longest_mask)) return;
     pad.direction = SWIFTTOK_LEFT;
     pad.pad_to_multiple_of = 3;
-    EXPECT_STATUS(swifttok_tokenizer_configure(t, NULL, &pad, &c), SWIFTTOK_OK);
-    if (c == NULL) return;
-    EXPECT_STATUS(swifttok_encode_batch(c, texts, lengths, 3, 0, 1, &b), SWIFTTOK_OK);
-    if (b != NULL) check_batch_rows(b, 3, 6, left3_ids, left3_mask);
-    swifttok_batch_free(b);
-    b = NULL;
-    swifttok_tokenizer_free(c);
-    c = NULL;
+    if (!check_padded_batch(t, &pad, texts, lengths, 1, 6, left3_ids, left3_mask)) return;
 
     /* Fixed length 3 (tokenizers: length=3): longer inputs stay as they are. */
     pad.direction = SWIFTTOK_RIGHT;
@@ -995,39 +961,23 @@ static void test_batch_flat(swifttok_tokenizer *t) {
     offsets[1] = 13;
     offsets[2] = 5; /* decreasing */
     offsets[3] = 24;
-    b = (swifttok_batch *)POISON;
-    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 3, 0, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
-    CHECK(b == NULL);
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch_flat(t, data, offsets, 3, 0, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
     offsets[2] = 13;
-    b = (swifttok_batch *)POISON;
-    EXPECT_STATUS(swifttok_encode_batch_flat(t, NULL, offsets, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(b == NULL);
-    b = (swifttok_batch *)POISON;
-    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, NULL, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(b == NULL);
-    b = (swifttok_batch *)POISON;
-    EXPECT_STATUS(swifttok_encode_batch_flat(NULL, data, offsets, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(b == NULL);
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch_flat(t, NULL, offsets, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch_flat(t, data, NULL, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch_flat(NULL, data, offsets, 3, 0, 0, &b), SWIFTTOK_ERROR_NULL_ARGUMENT);
     EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 3, 0, 0, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    b = (swifttok_batch *)POISON;
-    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 3, 1u << 9, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
-    CHECK(b == NULL);
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch_flat(t, data, offsets, 3, 1u << 9, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
     offsets[0] = SIZE_MAX; /* above PTRDIFF_MAX */
-    b = (swifttok_batch *)POISON;
-    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 1, 0, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
-    CHECK(b == NULL);
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch_flat(t, data, offsets, 1, 0, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
     offsets[0] = 0;
     offsets[1] = SIZE_MAX;
-    b = (swifttok_batch *)POISON;
-    EXPECT_STATUS(swifttok_encode_batch_flat(t, data, offsets, 1, 0, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
-    CHECK(b == NULL);
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch_flat(t, data, offsets, 1, 0, 0, &b), SWIFTTOK_ERROR_INVALID_ARGUMENT);
     /* Invalid UTF-8 in one text. */
     {
         const char bad[] = "hello\xff";
         size_t o[3] = {0, 5, 6};
-        b = (swifttok_batch *)POISON;
-        EXPECT_STATUS(swifttok_encode_batch_flat(t, bad, o, 2, 0, 0, &b), SWIFTTOK_ERROR_INVALID_UTF8);
-        CHECK(b == NULL);
+        EXPECT_FAILURE_NULLS(b, swifttok_encode_batch_flat(t, bad, o, 2, 0, 0, &b), SWIFTTOK_ERROR_INVALID_UTF8);
     }
 }
 
@@ -1043,12 +993,8 @@ static void test_stream_prefill_and_lists(swifttok_tokenizer *t) {
 
     EXPECT_STATUS(swifttok_decode_stream_new_with_ids(NULL, 0, prompt, 1, &s), SWIFTTOK_ERROR_NULL_ARGUMENT);
     CHECK(s == NULL);
-    s = (swifttok_decode_stream *)POISON;
-    EXPECT_STATUS(swifttok_decode_stream_new_with_ids(t, 0, NULL, 3, &s), SWIFTTOK_ERROR_NULL_ARGUMENT);
-    CHECK(s == NULL);
-    s = (swifttok_decode_stream *)POISON;
-    EXPECT_STATUS(swifttok_decode_stream_new_with_ids(t, 0, prompt, SIZE_MAX, &s), SWIFTTOK_ERROR_INVALID_ARGUMENT);
-    CHECK(s == NULL);
+    EXPECT_FAILURE_NULLS(s, swifttok_decode_stream_new_with_ids(t, 0, NULL, 3, &s), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_FAILURE_NULLS(s, swifttok_decode_stream_new_with_ids(t, 0, prompt, SIZE_MAX, &s), SWIFTTOK_ERROR_INVALID_ARGUMENT);
     EXPECT_STATUS(swifttok_decode_stream_new_with_ids(t, 0, prompt, 1, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
     EXPECT_STATUS(swifttok_decode_stream_step_ids(NULL, two, 2, buf, sizeof buf, &n), SWIFTTOK_ERROR_NULL_ARGUMENT);
 

@@ -1,12 +1,14 @@
 /*
- * libFuzzer target: swifttok_encode and friends on arbitrary bytes with one fixed tokenizer
- * (SWIFTTOK_FUZZ_TOKENIZER=<tokenizer.json or .tiktoken>; default: a tiny built-in WordLevel).
- * Input: first byte = flags (low 2 bits), the rest = text. Checked properties:
+ * libFuzzer target: swifttok_encode and friends on arbitrary bytes with a few fixed tokenizers
+ * (SWIFTTOK_FUZZ_TOKENIZER=<path>[:<path>...], each a tokenizer.json, .tiktoken or .model; an entry
+ * written +<path> also gets the round-trip property; default: a tiny built-in WordLevel).
+ * Input: first byte = flags (low 2 bits) and the tokenizer (the next bits, modulo the count), the rest
+ * = text. Checked properties:
  *   - valid UTF-8 <=> SWIFTTOK_OK, invalid <=> SWIFTTOK_ERROR_INVALID_UTF8
  *   - swifttok_encode, swifttok_encode_ids and swifttok_count_tokens agree
  *   - the decode stream's pieces concatenate to swifttok_decode's text, one id or 3 ids per step
  *   - a flat batch (swifttok_encode_batch_flat) of [text, ""] starts with the same ids
- *   - with SWIFTTOK_FUZZ_ROUNDTRIP=1 (byte-level tokenizers such as gpt2): decode(encode(x)) == x
+ *   - for +entries (byte-level tokenizers such as gpt2): decode(encode(x)) == x
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +20,11 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+#define MAX_TOKENIZERS 8
+static swifttok_tokenizer *g_toks[MAX_TOKENIZERS];
+static int g_roundtrips[MAX_TOKENIZERS];
+static size_t g_count;
+/* The tokenizer of the current input (selected by its first byte). */
 static swifttok_tokenizer *g_tok;
 static int g_roundtrip;
 
@@ -29,27 +36,53 @@ static const char tiny_json[] =
 
 /* Swift stores some references with tag bits in enum payloads, which LeakSanitizer does not see as
  * pointers: the process-lifetime tokenizer would be reported as leaked at exit unless freed. */
-static void free_tokenizer(void) {
-    swifttok_tokenizer_free(g_tok);
+static void free_tokenizers(void) {
+    size_t i;
+    for (i = 0; i < g_count; i++) swifttok_tokenizer_free(g_toks[i]);
+    g_count = 0;
     g_tok = NULL;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-    const char *path = getenv("SWIFTTOK_FUZZ_TOKENIZER");
+/* Loads one entry of SWIFTTOK_FUZZ_TOKENIZER (a path, or +path for the round-trip property). */
+static void load(const char *entry, size_t length) {
+    char path[4096];
+    int roundtrip = length > 0 && entry[0] == '+';
     swifttok_status s;
-    (void)argc;
-    (void)argv;
-    if (path != NULL && path[0] != '\0') {
-        s = swifttok_tokenizer_from_file(path, &g_tok);
-    } else {
-        s = swifttok_tokenizer_from_bytes((const uint8_t *)tiny_json, sizeof tiny_json - 1, &g_tok);
-    }
-    if (s != SWIFTTOK_OK) {
-        fprintf(stderr, "fuzz_encode: cannot load the tokenizer: %s\n", swifttok_last_error());
+    if (roundtrip) { entry++; length--; }
+    if (length == 0 || length >= sizeof path || g_count == MAX_TOKENIZERS) {
+        fprintf(stderr, "fuzz_encode: bad SWIFTTOK_FUZZ_TOKENIZER entry (at most %d paths)\n", MAX_TOKENIZERS);
         exit(1);
     }
-    atexit(free_tokenizer);
-    g_roundtrip = getenv("SWIFTTOK_FUZZ_ROUNDTRIP") != NULL && strcmp(getenv("SWIFTTOK_FUZZ_ROUNDTRIP"), "1") == 0;
+    memcpy(path, entry, length);
+    path[length] = '\0';
+    s = swifttok_tokenizer_from_file(path, &g_toks[g_count]);
+    if (s != SWIFTTOK_OK) {
+        fprintf(stderr, "fuzz_encode: cannot load %s: %s\n", path, swifttok_last_error());
+        exit(1);
+    }
+    fprintf(stderr, "fuzz_encode: tokenizer %zu: %s%s\n", g_count, path, roundtrip ? " (round trip)" : "");
+    g_roundtrips[g_count++] = roundtrip;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+    const char *list = getenv("SWIFTTOK_FUZZ_TOKENIZER");
+    (void)argc;
+    (void)argv;
+    atexit(free_tokenizers);
+    if (list != NULL && list[0] != '\0') {
+        while (*list != '\0') {
+            const char *end = strchr(list, ':');
+            size_t n = end != NULL ? (size_t)(end - list) : strlen(list);
+            load(list, n);
+            list += n;
+            if (*list == ':') list++;
+        }
+    } else if (swifttok_tokenizer_from_bytes((const uint8_t *)tiny_json, sizeof tiny_json - 1, &g_toks[0]) == SWIFTTOK_OK) {
+        g_count = 1;
+    } else {
+        fprintf(stderr, "fuzz_encode: cannot load the built-in tokenizer: %s\n", swifttok_last_error());
+        exit(1);
+    }
     return 0;
 }
 
@@ -95,6 +128,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int valid;
     if (size == 0) return 0;
     flags = data[0] & 3u;
+    g_tok = g_toks[(size_t)(data[0] >> 2) % g_count];
+    g_roundtrip = g_roundtrips[(size_t)(data[0] >> 2) % g_count];
     text = (const char *)data + 1;
     len = size - 1;
     valid = valid_utf8(data + 1, len);

@@ -1,41 +1,71 @@
 #!/usr/bin/env bash
-# Builds and runs the libFuzzer targets of Tests/fuzz against libswifttok.so:
+# Builds and runs the coverage-guided libFuzzer targets of Tests/fuzz:
 #   fuzz_load    swifttok_tokenizer_from_bytes on arbitrary bytes (seeds: corpus/load, dictionary tokenizer.dict)
-#   fuzz_encode  swifttok_encode & co. on arbitrary text with one tokenizer (seeds: corpus/encode); the
-#                tokenizer is ../shared/vocab/gpt2/tokenizer.json when present (with the round-trip
-#                property), else a tiny built-in one; SWIFTTOK_FUZZ_TOKENIZER overrides
+#   fuzz_encode  swifttok_encode & co. on arbitrary text (seeds: corpus/encode) with, when ../shared is
+#                present, gpt2 (byte-level BPE, with the round-trip property), bert-base-uncased (WordPiece),
+#                t5 spiece.model (SentencePiece Unigram) and llama2 tokenizer.json (BPE with byte
+#                fallback), the input's first byte choosing; else a tiny built-in one;
+#                SWIFTTOK_FUZZ_TOKENIZER (see fuzz_encode.c) overrides
+#   fuzz_model   SentencePiece .model bytes (protobuf) through swifttok_tokenizer_from_bytes, then encode,
+#                n-best, sampling and decode (seeds: corpus/model, made by make_seeds.py)
 # Usage: Tests/fuzz/run.sh [SECONDS per target, default 60] [target ...]
-# Env: CLANG (default clang on PATH), LIBDIR (default: `swift build --show-bin-path`, after building),
-#      SWIFTTOK_SHARED (default ../shared), JOBS (parallel fuzzing jobs per target, default 1).
+# Env: CLANG (default clang on PATH), SWIFTTOK_SHARED (default ../shared), JOBS (parallel fuzzing jobs per
+#      target, default 1), FUZZ_OPT (-O by default; -Onone builds faster, runs slower),
+#      LIBDIR (use that prebuilt libswifttok.so instead: no Swift coverage, a plain stress run).
 # First replays every saved reproducer in Tests/fuzz/regressions (a failure there fails the run).
 # New crashes are written to Tests/fuzz/regressions/<target>-crash-<sha1>; new corpus entries go to
 # .build/fuzz/corpus/<target> (not the repository). Exits non-zero when a target crashes.
-# Only the C harness is coverage-instrumented (the Swift library is not), so libFuzzer's guidance
-# is weak: treat it as a long random/dictionary-driven stress run, not a coverage-guided search.
+#
+# How the Swift library is instrumented (so libFuzzer sees its edges and comparisons, cov in the thousands):
+#   swift build --scratch-path .build/fuzz --product swifttok -Xswiftc -sanitize=fuzzer,address -Xswiftc -O
+#               -Xswiftc -use-ld=lld -Xlinker -zundefs
+# - its own scratch path: the normal .build/debug library is untouched.
+# - -sanitize=fuzzer on the Swift side adds libFuzzer's instrumentation (inline 8-bit counters, pc-table,
+#   trace-cmp) but, because the product is a shared library, links no libFuzzer runtime and no main:
+#   the runtime is linked exactly once, into the C harness (clang -fsanitize=fuzzer). (-sanitize-coverage=
+#   alone is refused by swiftc without a -sanitize=.) -sanitize=address instruments the Swift code's own
+#   memory accesses; its runtime also comes from the harness (clang -fsanitize=address).
+# - the .so then has undefined __sanitizer_cov_* / __asan_* symbols that the executable provides at load
+#   time; the package links the library with --no-undefined, so -zundefs lifts that for this build
+#   (lld: gold does not know -z undefs).
+# - debug configuration + -O: the release configuration is -Ounchecked (no overflow or bounds traps, which
+#   are exactly the crashes fuzzing should find); -O keeps those checks. Measured on 2 shared cores
+#   (fuzz_load, -seed=1 -runs=30000, twice): -O 11-12 s, -Onone 18-23 s (1.6-1.9x more execs for -O);
+#   the build costs 154 s of CPU with -O, 48 s with -Onone (wall on the shared machine: 232-313 s, 139 s).
+# - check: `nm -D --defined-only libswifttok.so` has no libFuzzer/ASan runtime symbol and readelf lists no
+#   sanitizer library as NEEDED; the __sanitizer_cov_* and __asan_* symbols are all undefined there.
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 SECONDS_EACH="${1:-60}"
 shift || true
 TARGETS=("$@")
-((${#TARGETS[@]})) || TARGETS=(fuzz_load fuzz_encode)
+((${#TARGETS[@]})) || TARGETS=(fuzz_load fuzz_encode fuzz_model)
 CLANG="${CLANG:-$(command -v clang || echo /opt/swift/usr/bin/clang)}"
-if [[ -z ${LIBDIR:-} ]]; then
-    (cd "$ROOT" && swift build --product swifttok) || exit 1
-    LIBDIR="$(cd "$ROOT" && swift build --show-bin-path)"
-fi
-SHARED="${SWIFTTOK_SHARED:-$ROOT/../shared}"
-OUT="$ROOT/.build/fuzz"
+SCRATCH="$ROOT/.build/fuzz"
+OUT="$SCRATCH/harness"
 mkdir -p "$OUT" "$HERE/regressions"
 export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}"
+if [[ -z ${LIBDIR:-} ]]; then
+    build=(swift build --scratch-path "$SCRATCH" --product swifttok -Xswiftc -sanitize=fuzzer,address
+           -Xswiftc "${FUZZ_OPT:--O}" -Xswiftc -use-ld=lld -Xlinker -zundefs)
+    echo "[fuzz] \$ ${build[*]}"
+    t0=$SECONDS
+    (cd "$ROOT" && "${build[@]}") || exit 1
+    LIBDIR="$(cd "$ROOT" && swift build --scratch-path "$SCRATCH" --show-bin-path)"
+    echo "[fuzz] instrumented library built in $((SECONDS - t0)) s: $LIBDIR/libswifttok.so"
+else
+    echo "[fuzz] LIBDIR=$LIBDIR: the library is not instrumented, expect cov of the harness only"
+fi
+SHARED="${SWIFTTOK_SHARED:-$ROOT/../shared}"
 LD=()
 "$CLANG" -fuse-ld=lld -x c /dev/null -shared -o "$OUT/lld-probe.so" >/dev/null 2>&1 && LD=(-fuse-ld=lld)
 
 if [[ -z ${SWIFTTOK_FUZZ_TOKENIZER:-} && -f $SHARED/vocab/gpt2/tokenizer.json ]]; then
-    export SWIFTTOK_FUZZ_TOKENIZER="$SHARED/vocab/gpt2/tokenizer.json"
-    export SWIFTTOK_FUZZ_ROUNDTRIP=1
+    V="$SHARED/vocab"
+    export SWIFTTOK_FUZZ_TOKENIZER="+$V/gpt2/tokenizer.json:$V/bert-base-uncased/tokenizer.json:$V/t5/spiece.model:$V/llama2/tokenizer.json"
 fi
-echo "[fuzz] encode tokenizer: ${SWIFTTOK_FUZZ_TOKENIZER:-built-in WordLevel}"
+echo "[fuzz] encode tokenizers: ${SWIFTTOK_FUZZ_TOKENIZER:-built-in WordLevel}"
 
 status=0
 for target in "${TARGETS[@]}"; do
@@ -45,24 +75,28 @@ for target in "${TARGETS[@]}"; do
     echo "[fuzz] \$ ${cmd[*]}"
     "${cmd[@]}" || { status=1; continue; }
     seeds="$HERE/corpus/${target#fuzz_}"
-    work="$OUT/corpus/$target"
+    work="$SCRATCH/corpus/$target"
     mkdir -p "$work"
-    dict=()
-    [[ $target == fuzz_load ]] && dict=(-dict="$HERE/tokenizer.dict")
+    opts=()
+    [[ $target == fuzz_load ]] && opts=(-dict="$HERE/tokenizer.dict")
+    # The BPE .model seed (256 byte pieces) is ~6 KB.
+    maxlen=4096
+    [[ $target == fuzz_model ]] && maxlen=8192
     # Replay saved reproducers of this target.
     shopt -s nullglob
     repro=("$HERE/regressions/$target"-*)
     shopt -u nullglob
     if ((${#repro[@]})); then
         echo "[fuzz] replaying ${#repro[@]} reproducer(s)"
-        "$OUT/$target" "${dict[@]}" "${repro[@]}" || { echo "[fuzz] $target: a saved reproducer still fails"; status=1; }
+        "$OUT/$target" "${opts[@]}" "${repro[@]}" || { echo "[fuzz] $target: a saved reproducer still fails"; status=1; }
     fi
-    run=("$OUT/$target" "${dict[@]}" -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=4096 -max_len=4096
+    run=("$OUT/$target" "${opts[@]}" -max_total_time="$SECONDS_EACH" -timeout=20 -rss_limit_mb=4096 -max_len="$maxlen"
          -print_final_stats=1 -artifact_prefix="$HERE/regressions/$target-" "$work" "$seeds")
     ((${JOBS:-1} > 1)) && run+=(-jobs="$JOBS" -workers="$JOBS")
     echo "[fuzz] \$ ${run[*]}"
-    # Progress lines are dropped; the status is libFuzzer's (first element of the pipeline).
-    "${run[@]}" 2>&1 | grep -vE '^#[0-9]+.*(NEW|REDUCE|pulse)'
+    # Progress lines and the recommended dictionary are dropped (INITED and DONE, with cov/ft/corp, stay);
+    # the status is libFuzzer's (first element of the pipeline).
+    "${run[@]}" 2>&1 | grep -vE '^#[0-9]+.*(NEW|REDUCE|pulse)|^\s+NEW_FUNC|^".*" # Uses: [0-9]+$'
     rc=${PIPESTATUS[0]}
     if ((rc != 0)); then
         echo "[fuzz] $target FAILED (exit $rc); reproducers in $HERE/regressions"
