@@ -381,22 +381,23 @@ private func encodeText(_ py: CPython, _ b: PythonBinding, _ text: UnsafeBufferP
 
 private typealias FastCall = @convention(c) (PyObject?, UnsafePointer<PyObject?>?, Int, PyObject?) -> PyObject?
 
-private func pyEncodeIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObject?>?, _ nargs: Int, _ kwnames: PyObject?) -> PyObject? {
+/// `encode_ids` / `count_tokens`: the text encoded here, or the call handed to the Python method.
+private func textBuiltin(_ capsule: PyObject?, _ args: UnsafePointer<PyObject?>?, _ nargs: Int, _ kwnames: PyObject?,
+                         countOnly: Bool) -> PyObject? {
     guard let py = boundPython, let b = binding(py, capsule) else { return nil }
     switch textCall(py, args, nargs, kwnames) {
-    case .text(let text, let add): return encodeText(py, b, text, add, countOnly: false)
-    case .fallback: return py.vectorcall(b.fallbacks[0], args, nargs, kwnames)
+    case .text(let text, let add): return encodeText(py, b, text, add, countOnly: countOnly)
+    case .fallback: return py.vectorcall(b.fallbacks[countOnly ? 1 : 0], args, nargs, kwnames)
     case .failed: return nil
     }
 }
 
+private func pyEncodeIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObject?>?, _ nargs: Int, _ kwnames: PyObject?) -> PyObject? {
+    textBuiltin(capsule, args, nargs, kwnames, countOnly: false)
+}
+
 private func pyCountTokens(_ capsule: PyObject?, _ args: UnsafePointer<PyObject?>?, _ nargs: Int, _ kwnames: PyObject?) -> PyObject? {
-    guard let py = boundPython, let b = binding(py, capsule) else { return nil }
-    switch textCall(py, args, nargs, kwnames) {
-    case .text(let text, let add): return encodeText(py, b, text, add, countOnly: true)
-    case .fallback: return py.vectorcall(b.fallbacks[1], args, nargs, kwnames)
-    case .failed: return nil
-    }
+    textBuiltin(capsule, args, nargs, kwnames, countOnly: true)
 }
 
 /// encode_batch_ids(texts: list, add_special_tokens, num_threads): the lists of ids, or None when
