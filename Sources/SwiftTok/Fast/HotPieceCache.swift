@@ -5,23 +5,20 @@
 /// Keys up to 16 bytes and results up to 3 ids are stored inline. A new piece evicts whatever
 /// sat in its slot. Results are the model's, so the cache never changes them.
 struct HotPieceCache {
-    /// 32 bytes: two entries per cache line.
-    struct Entry {
-        var w0: UInt64 = 0
-        var w1: UInt64 = 0
+    /// Up to 3 ids (32-byte entries: two per cache line).
+    struct Ids {
         var id0: UInt32 = 0
         var id1: UInt32 = 0
-        /// The third id (top 8 bits: key length 1...16, 0 = empty) — ids are below 2^24.
-        var id2AndLength: UInt32 = 0
+        var id2: UInt32 = 0
         var count: UInt8 = 0
     }
 
-    private var entries: [Entry]
+    private var slots: HotSlots<Ids>
     private let mask: Int
 
     /// A cache of `1 << log2Size` entries (32 bytes each).
     init(log2Size: Int) {
-        entries = [Entry](repeating: Entry(), count: 1 << log2Size)
+        slots = HotSlots(log2Size: log2Size, empty: Ids())
         mask = (1 << log2Size) - 1
     }
 
@@ -65,38 +62,46 @@ struct HotPieceCache {
         return (w0, w1)
     }
 
-    @inline(__always)
-    func slot(_ w0: UInt64, _ w1: UInt64, _ n: Int) -> Int {
-        var h = (w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(n)) &* 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 29
-        return Int(truncatingIfNeeded: h >> 20) & mask
-    }
-
-    /// Where `piece` (1...16 bytes) lives in the cache.
+    /// Where `piece` (1...16 bytes) lives in a cache: its words, length and slot (masked by the
+    /// cache that uses it, so other direct-mapped caches of short keys share the key).
     struct Key {
         var w0: UInt64
         var w1: UInt64
         var length: Int
         var slot: Int
+
+        init(w0: UInt64, w1: UInt64, length: Int, slot: Int) {
+            self.w0 = w0
+            self.w1 = w1
+            self.length = length
+            self.slot = slot
+        }
+
+        /// The key of `piece` (`readable`: bytes readable from its start), with an unmasked slot.
+        @inline(__always)
+        init(_ piece: UnsafeBufferPointer<UInt8>, readable: Int) {
+            let (w0, w1) = HotPieceCache.words(piece, readable: readable)
+            var h = (w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(piece.count)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+            self.init(w0: w0, w1: w1, length: piece.count, slot: Int(truncatingIfNeeded: h >> 20))
+        }
     }
 
     @inline(__always)
     func key(_ piece: UnsafeBufferPointer<UInt8>, readable: Int) -> Key {
-        let (w0, w1) = HotPieceCache.words(piece, readable: readable)
-        return Key(w0: w0, w1: w1, length: piece.count, slot: slot(w0, w1, piece.count))
+        var k = Key(piece, readable: readable)
+        k.slot &= mask
+        return k
     }
 
     /// Appends the cached ids of `key` and returns true, or returns false.
     @inline(__always)
     func lookup(_ key: Key, into out: inout [UInt32]) -> Bool {
-        entries.withUnsafeBufferPointer { e in
-            let entry = e[key.slot]
-            guard Int(entry.id2AndLength >> 24) == key.length && entry.w0 == key.w0 && entry.w1 == key.w1 else { return false }
-            out.append(entry.id0)
-            if entry.count > 1 { out.append(entry.id1) }
-            if entry.count > 2 { out.append(entry.id2AndLength & 0xFF_FFFF) }
-            return true
-        }
+        guard let ids = slots.find(key) else { return false }
+        out.append(ids.id0)
+        if ids.count > 1 { out.append(ids.id1) }
+        if ids.count > 2 { out.append(ids.id2) }
+        return true
     }
 
     /// Stores the ids of `key` when there are 1...3 of them.
@@ -105,12 +110,51 @@ struct HotPieceCache {
         let count = ids.count
         guard count >= 1 && count <= 3 else { return }
         let s = ids.startIndex
-        var entry = Entry(w0: key.w0, w1: key.w1, id0: ids[s], id2AndLength: UInt32(key.length) << 24, count: UInt8(count))
+        var entry = Ids(id0: ids[s], count: UInt8(count))
         if count > 1 { entry.id1 = ids[s + 1] }
-        if count > 2 {
-            guard ids[s + 2] < 1 << 24 else { return }
-            entry.id2AndLength |= ids[s + 2]
-        }
-        entries.withUnsafeMutableBufferPointer { $0[key.slot] = entry }
+        if count > 2 { entry.id2 = ids[s + 2] }
+        slots.store(key, entry)
     }
 }
+
+/// A direct-mapped table from short keys (1...16 bytes, as `HotPieceCache.Key`) to a payload
+/// stored inline beside the key: one load and two word compares find an entry. A new key evicts
+/// whatever sat in its slot.
+struct HotSlots<Payload> {
+    struct Entry {
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var payload: Payload
+        /// Key length, 0 = empty slot.
+        var length: UInt8 = 0
+    }
+
+    private var entries: [Entry]
+    private let mask: Int
+
+    /// `1 << log2Size` empty entries; `empty` fills their payloads.
+    init(log2Size: Int, empty: Payload) {
+        entries = [Entry](repeating: Entry(payload: empty), count: 1 << log2Size)
+        mask = (1 << log2Size) - 1
+    }
+
+    /// The payload stored for `key`, or nil.
+    @inline(__always)
+    func find(_ key: HotPieceCache.Key) -> Payload? {
+        entries.withUnsafeBufferPointer { e in
+            let entry = e[key.slot & mask]
+            guard Int(entry.length) == key.length && entry.w0 == key.w0 && entry.w1 == key.w1 else { return nil }
+            return entry.payload
+        }
+    }
+
+    @inline(__always)
+    mutating func store(_ key: HotPieceCache.Key, _ payload: Payload) {
+        let entry = Entry(w0: key.w0, w1: key.w1, payload: payload, length: UInt8(key.length))
+        let slot = key.slot & mask
+        entries.withUnsafeMutableBufferPointer { $0[slot] = entry }
+    }
+}
+
+extension HotSlots: Sendable where Payload: Sendable {}
+extension HotSlots.Entry: Sendable where Payload: Sendable {}

@@ -16,6 +16,9 @@ extension SentencePiece {
         var bpe = BPE.Scratch()
         var segments: [(Int, Int, Int32)] = []
         var bpeSegments: [(Int, Int, Int32?)] = []
+        /// The stretch fast path's buffers (`SentencePieceModelFastPath.swift`); the cache is made
+        /// on first use, so a scratch for one pieces call costs nothing more.
+        var fast = StretchScratch()
     }
 
     /// The model's segmentation of normalized text: (start, end, id) with spm's `PieceToId` applied.
@@ -46,62 +49,71 @@ extension SentencePiece {
     }
 
     func encode(_ bytes: [UInt8], scratch s: inout Scratch) throws -> [EncodedPiece] {
-        var out: [EncodedPiece] = []
         try bytes.withUnsafeBufferPointer { input in
             normalizer.normalize(input, into: &s.normalized, normToOrig: &s.normToOrig, offsets: true)
-            try s.normalized.withUnsafeBufferPointer { text in
+            return try s.normalized.withUnsafeBufferPointer { text in
                 segment(text, scratch: &s)
-                var isPrevUnk = false
-                for (start, end, id) in s.segments {
-                    let type = types[Int(id)]
-                    if type == .control {
-                        // spm keeps no surface for it and then fails its "all normalized characters
-                        // are consumed" check.
-                        throw TokenizerError(.invalidArgument, "the text segments into control piece '\(pieceStrings[Int(id)])', which sentencepiece rejects")
-                    }
-                    let isUnk = type == .unknown
-                    let ob = Int(s.normToOrig[start]), oe = Int(s.normToOrig[end])
-                    if isUnk && byteFallback {
-                        for i in start..<end {
-                            let b = text[i]
-                            let last = i == end - 1
-                            out.append(EncodedPiece(id: UInt32(byteIds[Int(b)]), piece: SentencePiece.byteToPiece(b),
-                                                    start: ob, end: last ? oe : ob))
-                        }
-                    } else if isPrevUnk && isUnk, let lastIndex = out.indices.last {
-                        out[lastIndex].piece += String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self)
-                        out[lastIndex].end = oe
-                    } else {
-                        out.append(EncodedPiece(id: UInt32(id), piece: String(decoding: UnsafeBufferPointer(rebasing: text[start..<end]), as: UTF8.self),
-                                                start: ob, end: oe))
-                    }
-                    isPrevUnk = isUnk
-                }
+                return try pieces(of: s.segments, text: text, normToOrig: s.normToOrig)
             }
         }
-        return out
     }
 
-    /// Just the ids of `bytes` (valid UTF-8), appended to `ids`.
+    /// Just the ids of `bytes` (valid UTF-8), appended to `ids`: through the stretch fast path
+    /// (`SentencePieceModelFastPath.swift`) when the model allows it, else `referenceEncodeIds`.
     func encodeIds(_ input: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], scratch s: inout Scratch) throws {
+        if let cuts = fastCuts {
+            try fastEncodeIds(input, cuts: cuts, into: &ids, scratch: &s)
+        } else {
+            try referenceEncodeIds(input, into: &ids, scratch: &s)
+        }
+    }
+
+    /// The reference ids path: the whole text normalized and segmented at once, as spm does.
+    func referenceEncodeIds(_ input: UnsafeBufferPointer<UInt8>, into ids: inout [UInt32], scratch s: inout Scratch) throws {
         normalizer.normalize(input, into: &s.normalized, normToOrig: &s.normToOrig, offsets: false)
         try s.normalized.withUnsafeBufferPointer { text in
             segment(text, scratch: &s)
-            var isPrevUnk = false
-            for (start, end, id) in s.segments {
-                let type = types[Int(id)]
-                if type == .control {
-                    throw TokenizerError(.invalidArgument, "the text segments into control piece '\(pieceStrings[Int(id)])', which sentencepiece rejects")
-                }
-                let isUnk = type == .unknown
-                if isUnk && byteFallback {
-                    for i in start..<end { ids.append(UInt32(byteIds[Int(text[i])])) }
-                } else if !(isPrevUnk && isUnk) {
-                    ids.append(UInt32(id))
-                }
-                isPrevUnk = isUnk
-            }
+            _ = try appendIds(of: s.segments, in: text, into: &ids)
         }
+    }
+
+    /// The error of a segmentation that contains control piece `id`.
+    func controlPieceError(_ id: Int32) -> TokenizerError {
+        TokenizerError(.invalidArgument, "the text segments into control piece '\(pieceStrings[Int(id)])', which sentencepiece rejects")
+    }
+
+    /// Whether a segmentation starts and ends with an unknown piece (`appendIds`).
+    struct UnknownEnds: OptionSet {
+        let rawValue: UInt32
+        static let first = UnknownEnds(rawValue: 1)
+        static let last = UnknownEnds(rawValue: 2)
+    }
+
+    /// Appends the ids of `segments` of normalized `text` as spm's `Encode` emits them: a
+    /// control piece is an error, an unknown piece becomes its bytes' pieces with byte fallback,
+    /// and a run of unknown pieces one id without. Returns which ends are unknown pieces, so a
+    /// caller that joins segmentations can merge a run that spans two.
+    @inline(__always)
+    func appendIds(of segments: [(Int, Int, Int32)], in text: UnsafeBufferPointer<UInt8>,
+                   into ids: inout [UInt32]) throws -> UnknownEnds {
+        var ends: UnknownEnds = []
+        var isPrevUnk = false
+        for (k, (start, end, id)) in segments.enumerated() {
+            let type = types[Int(id)]
+            if type == .control {
+                throw controlPieceError(id)
+            }
+            let isUnk = type == .unknown
+            if isUnk && byteFallback {
+                for i in start..<end { ids.append(UInt32(byteIds[Int(text[i])])) }
+            } else if !(isPrevUnk && isUnk) {
+                ids.append(UInt32(id))
+            }
+            if isUnk && k == 0 { ends.insert(.first) }
+            isPrevUnk = isUnk
+        }
+        if isPrevUnk { ends.insert(.last) }
+        return ends
     }
 
     /// Just the ids of `bytes` (valid UTF-8).

@@ -218,15 +218,16 @@ extension SentencePiece {
         }
     }
 
-    /// spm's `PopulateSentencePieceText` for one segmentation: control pieces are an error,
-    /// unknown runs merge, unknown pieces become bytes with byte fallback.
+    /// spm's `PopulateSentencePieceText` for one segmentation: control pieces are an error (spm
+    /// keeps no surface for one and then fails its "all normalized characters are consumed"
+    /// check), unknown runs merge, unknown pieces become bytes with byte fallback.
     func pieces(of segments: [(Int, Int, Int32)], text: UnsafeBufferPointer<UInt8>, normToOrig: [Int32]) throws -> [EncodedPiece] {
         var out: [EncodedPiece] = []
         var isPrevUnk = false
         for (start, end, id) in segments {
             let type = types[Int(id)]
             if type == .control {
-                throw TokenizerError(.invalidArgument, "the text segments into control piece '\(pieceStrings[Int(id)])', which sentencepiece rejects")
+                throw controlPieceError(id)
             }
             let isUnk = type == .unknown
             let ob = Int(normToOrig[start]), oe = Int(normToOrig[end])

@@ -62,8 +62,13 @@ extension SentencePiece {
         }
 
         /// Normalizes `input`; with `offsets`, `normToOrig` gets one entry per normalized byte plus one.
+        ///
+        /// With `continuation`, `input` is a stretch that follows, inside a longer text, a step whose
+        /// output ends with a byte that is not a space (see `SentencePiece.FastCuts`): no leading
+        /// spaces are removed, no dummy prefix is added, and the first step is not after a space.
+        /// The result is then the part of the whole text's normalization that comes from `input`.
         func normalize(_ input: UnsafeBufferPointer<UInt8>, into normalized: inout [UInt8],
-                       normToOrig: inout [Int32], offsets: Bool) {
+                       normToOrig: inout [Int32], offsets: Bool, continuation: Bool = false) {
             normalized.removeAll(keepingCapacity: true)
             normToOrig.removeAll(keepingCapacity: true)
             if input.isEmpty { return }
@@ -72,7 +77,7 @@ extension SentencePiece {
             tableBytes.withUnsafeBufferPointer { table in
                 var pos = 0
                 var consumed = 0
-                if removeExtraWhitespaces {
+                if removeExtraWhitespaces && !continuation {
                     while pos < input.count {
                         let step = prefix(input, at: pos)
                         if !isSingleSpace(step, input, table) { break }
@@ -93,9 +98,9 @@ extension SentencePiece {
                         if offsets { normToOrig.append(Int32(consumed)) }
                     }
                 }
-                if !treatWhitespaceAsSuffix && addDummyPrefix { addSpace() }
+                if !treatWhitespaceAsSuffix && addDummyPrefix && !continuation { addSpace() }
 
-                var isPrevSpace = removeExtraWhitespaces
+                var isPrevSpace = removeExtraWhitespaces && !continuation
                 while pos < input.count {
                     let step = prefix(input, at: pos)
                     if step.source == .replacementCharacter {
@@ -138,7 +143,7 @@ extension SentencePiece {
                         normalized.removeLast(sp.count)
                     }
                 }
-                if treatWhitespaceAsSuffix && addDummyPrefix { addSpace() }
+                if treatWhitespaceAsSuffix && addDummyPrefix && !continuation { addSpace() }
                 if offsets { normToOrig.append(Int32(consumed)) }
             }
         }

@@ -26,11 +26,28 @@ extension SentencePiece {
             maxScore = hi
         }
 
-        /// Best-path node ending at a byte position.
+        /// Best-path node ending at a byte position, and the best losing candidate's score there.
         struct Node {
             var id: Int32 = -1
             var score: Float = 0
             var start: Int32 = -1
+            var second: Float = -.infinity
+        }
+
+        /// What a Viterbi pass found besides the segments (the fast path's cache proofs use it).
+        struct Viterbi {
+            /// The score reaching position 0.
+            var seed: Float = 0
+            /// The score at the end of the text.
+            var end: Float = 0
+            /// Characters (Viterbi steps).
+            var characters = 0
+            /// The smallest winning margin at a node of the best path (infinity: no contest).
+            var margin: Float = .infinity
+            /// The largest |node score - seed| seen.
+            var maxAbsValue: Float = 0
+            /// False when a rebase happened or a value was not a finite number.
+            var robust = true
         }
 
         /// sentencepiece 0.2.3 rebases path scores once the score reaching a position leaves
@@ -46,6 +63,13 @@ extension SentencePiece {
             Float(Double(Int32(truncatingIfNeeded: length - 1)) * 0.1)
         }
 
+        /// The score a segment of the best path added (as `encode` adds it).
+        @inline(__always)
+        func segmentScore(_ id: Int32, length: Int) -> Float {
+            if id == unkId { return minScore - 10.0 }
+            return types[Int(id)] == .userDefined ? Self.userDefinedScore(length: length) : scores[Int(id)]
+        }
+
         /// Appends (start, end, id) of the best segmentation of `text` to `out`, in order.
         ///
         /// Arithmetic as the sentencepiece 0.2.3 wheel does it (x86-64, SSE): every candidate is
@@ -53,17 +77,35 @@ extension SentencePiece {
         /// unknown candidate is `(minScore - 10) + tillHere` in float; and when `tillHere` leaves
         /// ±100,000 the scores of the current position and of every reached position up to the
         /// furthest end seen so far are rebased by subtracting `tillHere` (in float) before going on.
-        func encode(_ text: UnsafeBufferPointer<UInt8>, nodes: inout [Node], into out: inout [(Int, Int, Int32)]) {
+        ///
+        /// `seed` is the score reaching position 0: spm's running score where `text` starts inside
+        /// a longer text that no piece crosses into (0 for a whole text). The same float additions
+        /// then give the segments spm finds there.
+        @discardableResult
+        func encode(_ text: UnsafeBufferPointer<UInt8>, seed: Float = 0, nodes: inout [Node],
+                    into out: inout [(Int, Int, Int32)]) -> Viterbi {
+            var result = Viterbi(seed: seed, end: seed)
             let size = text.count
-            if size == 0 { return }
+            if size == 0 { return result }
             // spm: `min_score() - kUnkPenalty` in float.
             let unkScore: Float = minScore - 10.0
             let bound = Unigram.rescaleBound
             nodes.removeAll(keepingCapacity: true)
             nodes.append(contentsOf: repeatElement(Node(), count: size + 1))
             nodes.withUnsafeMutableBufferPointer { best in
+                best[0].score = seed
                 scores.withUnsafeBufferPointer { scores in
                     types.withUnsafeBufferPointer { types in
+                        @inline(__always) func offer(_ end: Int, _ candidate: Float, _ start: Int, _ id: Int32) {
+                            if best[end].start == -1 || candidate > best[end].score {
+                                if best[end].start != -1 { best[end].second = best[end].score }
+                                best[end].score = candidate
+                                best[end].start = Int32(start)
+                                best[end].id = id
+                            } else if candidate > best[end].second {
+                                best[end].second = candidate
+                            }
+                        }
                         var startsAt = 0
                         // The furthest end position any candidate has reached.
                         var maxEnd = 0
@@ -76,7 +118,9 @@ extension SentencePiece {
                                     c += 1
                                 }
                                 tillHere = 0
+                                result.robust = false
                             }
+                            result.characters += 1
                             let mblen = Swift.min(UTF8Text.oneCharLen(text[startsAt]), size - startsAt)
                             var hasSingleNode = false
                             trie.forEachPrefix(text, from: startsAt) { length, id in
@@ -85,37 +129,39 @@ extension SentencePiece {
                                 let end = startsAt + length
                                 if end > maxEnd { maxEnd = end }
                                 let score = t == .userDefined ? Unigram.userDefinedScore(length: length) : scores[Int(id)]
-                                let candidate: Float = score + tillHere
-                                if best[end].start == -1 || candidate > best[end].score {
-                                    best[end].score = candidate
-                                    best[end].start = Int32(startsAt)
-                                    best[end].id = id
-                                }
+                                offer(end, score + tillHere, startsAt, id)
                                 if length == mblen { hasSingleNode = true }
                             }
                             if !hasSingleNode {
                                 let end = startsAt + mblen
-                                let candidate: Float = unkScore + tillHere
-                                if best[end].start == -1 || candidate > best[end].score {
-                                    best[end].score = candidate
-                                    best[end].start = Int32(startsAt)
-                                    best[end].id = unkId
-                                }
+                                offer(end, unkScore + tillHere, startsAt, unkId)
                                 if end > maxEnd { maxEnd = end }
                             }
                             startsAt += mblen
                         }
                     }
                 }
+                var maxAbs: Float = 0
+                for e in 1...size where best[e].start != -1 {
+                    let d = abs(best[e].score - seed)
+                    if !d.isFinite { result.robust = false }
+                    maxAbs = Swift.max(maxAbs, d)
+                }
+                result.maxAbsValue = maxAbs
+                result.end = best[size].score
                 let first = out.count
                 var endsAt = size
                 while endsAt > 0 {
                     let n = best[endsAt]
+                    let margin = n.score - n.second
+                    if margin.isNaN { result.robust = false }
+                    result.margin = Swift.min(result.margin, margin)
                     out.append((Int(n.start), endsAt, n.id))
                     endsAt = Int(n.start)
                 }
                 out[first...].reverse()
             }
+            return result
         }
     }
 }

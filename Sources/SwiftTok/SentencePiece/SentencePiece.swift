@@ -25,6 +25,9 @@ public struct SentencePiece: Sendable {
     let denormalizer: Normalizer?
     let unkSurface: [UInt8]
     let algorithm: Algorithm
+    /// The load-time facts that let the ids path cut the text into independent stretches
+    /// (nil: the model breaks an assumption, every call takes `referenceEncodeIds`).
+    let fastCuts: FastCuts?
 
     enum Algorithm: Sendable {
         case unigram(Unigram)
@@ -120,6 +123,7 @@ public struct SentencePiece: Sendable {
         self.denormalizer = denormalizer
         self.unkSurface = Array((proto.trainerSpec.unkSurface ?? " \u{2047} ").utf8)
         self.algorithm = algorithm
+        self.fastCuts = FastCuts(proto: proto, normalizer: normalizer, algorithm: algorithm)
     }
 
     /// Number of pieces (`GetPieceSize`).
