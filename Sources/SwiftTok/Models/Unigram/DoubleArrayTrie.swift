@@ -1,26 +1,36 @@
-/// A double-array trie over UTF-8 bytes (flat `base`/`check` arrays, one load each per byte), for
-/// the common-prefix searches of the Unigram model.
+/// A double-array trie over UTF-8 bytes, for the common-prefix searches of the Unigram model.
 ///
-/// The child of node `s` for byte `c` is `t = base[s] + c` when `check[t] == s`. The arrays are
-/// padded by 256 so `t` is always in bounds. Node 0 is the root.
+/// The child of node `s` for byte `c` is `t = base[s] + c` when `check[t] == s`. A node's check,
+/// base and score share one 16-byte unit, so a step of a search is one load (a vocabulary larger
+/// than the CPU caches makes every step wait on memory, three times with separate arrays). The
+/// units are padded by 256 so `t` is always in bounds. Node 0 is the root.
 struct DoubleArrayTrie: Sendable {
-    private(set) var base: [Int32]
-    private(set) var check: [Int32]
-    /// Value at each node (the id stored for the key ending there), or -1.
+    struct Unit: Sendable {
+        var check: Int32
+        var base: Int32
+        /// The score of the key ending at this node; NaN when none does (stored scores are finite).
+        var score: Double
+    }
+
+    private(set) var units: [Unit]
+    /// The value of the key ending at each node, or -1.
     private(set) var value: [Int32]
 
-    /// Builds the trie of `keys`; `values[i]` is stored for `keys[i]` (for a repeated key, the
-    /// last value wins). Empty keys are not stored (a prefix search never reports them).
-    init(keys: [[UInt8]], values: [Int32]) {
+    /// Builds the trie of `keys`; `values[i]` and `scores[i]` (finite; none given: 0) are stored for
+    /// `keys[i]` (for a repeated key, the last wins). Empty keys are not stored (a prefix search
+    /// never reports them).
+    init(keys: [[UInt8]], values: [Int32], scores: [Double] = []) {
+        var a = Arrays()
         var order = Array(keys.indices).filter { !keys[$0].isEmpty }
         order.sort { a, b in
             let x = keys[a], y = keys[b]
             return x.lexicographicallyPrecedes(y) || (x == y && a < b)
         }
-        base = [Int32](repeating: 0, count: 512)
-        check = [Int32](repeating: -1, count: 512)
-        value = [Int32](repeating: -1, count: 512)
-        check[0] = 0
+        a.base = [Int32](repeating: 0, count: 512)
+        a.check = [Int32](repeating: -1, count: 512)
+        a.value = [Int32](repeating: -1, count: 512)
+        a.score = [Double](repeating: 0, count: 512)
+        a.check[0] = 0
         var free = FreeList(count: 512)
         free.take(0)
         // Work items: node, key range in `order`, depth.
@@ -34,7 +44,8 @@ struct DoubleArrayTrie: Sendable {
             while i < hi {
                 let k = keys[order[i]]
                 if k.count == depth {
-                    value[node] = values[order[i]]  // sorted by index among equal keys: the last wins
+                    a.value[node] = values[order[i]]  // sorted by index among equal keys: the last wins
+                    a.score[node] = scores.isEmpty ? 0 : scores[order[i]]
                     i += 1
                     continue
                 }
@@ -52,15 +63,15 @@ struct DoubleArrayTrie: Sendable {
             var b = 0
             search: while true {
                 if p < 0 {
-                    free.grow(&self, by: Swift.max(check.count, 512))
+                    free.grow(&a, by: Swift.max(a.check.count, 512))
                     p = free.first
                     continue
                 }
                 b = p - Int(labels[0])
                 if b >= 1 {
-                    if b + 256 >= check.count { free.grow(&self, by: b + 257 - check.count + check.count / 2) }
+                    if b + 256 >= a.check.count { free.grow(&a, by: b + 257 - a.check.count + a.check.count / 2) }
                     var ok = true
-                    for c in labels where check[b + Int(c)] >= 0 {
+                    for c in labels where a.check[b + Int(c)] >= 0 {
                         ok = false
                         break
                     }
@@ -68,9 +79,9 @@ struct DoubleArrayTrie: Sendable {
                 }
                 p = free.next[p]
             }
-            base[node] = Int32(b)
+            a.base[node] = Int32(b)
             for c in labels { free.take(b + Int(c)) }
-            for c in labels { check[b + Int(c)] = Int32(node) }
+            for c in labels { a.check[b + Int(c)] = Int32(node) }
             for (j, c) in labels.enumerated() {
                 let end = j + 1 < starts.count ? starts[j + 1] : hi
                 work.append((b + Int(c), starts[j], end, depth + 1))
@@ -78,38 +89,61 @@ struct DoubleArrayTrie: Sendable {
         }
         // Padding: any base + 255 stays in bounds.
         var maxBase = 0
-        for b in base { maxBase = Swift.max(maxBase, Int(b)) }
-        if maxBase + 256 > check.count { grow(to: maxBase + 256) }
-    }
-
-    fileprivate mutating func grow(to size: Int) {
-        let n = Swift.max(size, check.count * 2)
-        base.append(contentsOf: repeatElement(0, count: n - base.count))
-        check.append(contentsOf: repeatElement(-1, count: n - check.count))
-        value.append(contentsOf: repeatElement(-1, count: n - value.count))
+        for b in a.base { maxBase = Swift.max(maxBase, Int(b)) }
+        if maxBase + 256 > a.check.count { a.grow(to: maxBase + 256) }
+        units = (0..<a.check.count).map { i in
+            Unit(check: a.check[i], base: a.base[i], score: a.value[i] >= 0 ? a.score[i] : .nan)
+        }
+        value = a.value
     }
 
     /// Calls `body(end, value)` for each stored key that is a prefix of `bytes[start...]`,
     /// shortest first (`end` is the exclusive end position in `bytes`).
     @inline(__always)
     func forEachPrefix(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ body: (Int, Int32) throws -> Void) rethrows {
-        try base.withUnsafeBufferPointer { base in
-            try check.withUnsafeBufferPointer { check in
-                try value.withUnsafeBufferPointer { value in
-                    var s = 0
-                    var i = start
-                    let n = bytes.count
-                    while i < n {
-                        let t = Int(base[s]) &+ Int(bytes[i])  // Safe: arrays are padded by 256.
-                        guard check[t] == Int32(truncatingIfNeeded: s) else { return }
-                        s = t
-                        i += 1
-                        let v = value[s]
-                        if v >= 0 { try body(i, v) }
-                    }
-                }
+        try value.withUnsafeBufferPointer { value in
+            try forEachScoredPrefix(bytes, from: start) { end, node, _ in try body(end, value[node]) }
+        }
+    }
+
+    /// Calls `body(end, node, score)` for each stored key that is a prefix of `bytes[start...]`,
+    /// shortest first: the node where it ends (its value is `value[node]`) and its score.
+    @inline(__always)
+    func forEachScoredPrefix(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int,
+                             _ body: (Int, Int, Double) throws -> Void) rethrows {
+        guard let input = bytes.baseAddress else { return }
+        try units.withUnsafeBufferPointer { u in
+            guard let u = u.baseAddress else { return }
+            var s = 0
+            var b = Int(u[0].base)
+            var i = start
+            let n = bytes.count
+            while i < n {
+                let t = b &+ Int(input[i])  // Safe: the units are padded by 256.
+                let unit = u[t]
+                guard unit.check == Int32(truncatingIfNeeded: s) else { return }
+                s = t
+                b = Int(unit.base)
+                i += 1
+                if !unit.score.isNaN { try body(i, t, unit.score) }
             }
         }
+    }
+}
+
+/// The arrays of a double array under construction.
+private struct Arrays {
+    var base: [Int32] = []
+    var check: [Int32] = []
+    var value: [Int32] = []
+    var score: [Double] = []
+
+    mutating func grow(to size: Int) {
+        let n = Swift.max(size, check.count * 2)
+        base.append(contentsOf: repeatElement(0, count: n - base.count))
+        check.append(contentsOf: repeatElement(-1, count: n - check.count))
+        value.append(contentsOf: repeatElement(-1, count: n - value.count))
+        score.append(contentsOf: repeatElement(0, count: n - score.count))
     }
 }
 
@@ -136,7 +170,7 @@ private struct FreeList {
     }
 
     /// Adds `by` new free slots at the end of the array.
-    mutating func grow(_ trie: inout DoubleArrayTrie, by: Int) {
+    mutating func grow(_ trie: inout Arrays, by: Int) {
         let old = next.count
         trie.grow(to: old + by)
         let new = trie.check.count

@@ -53,7 +53,7 @@ extension Models {
             self.vocab = vocab
             // The trie reports the id the token map gives (the last of a repeated piece).
             let keys = entries.map { Array($0.0.utf8) }
-            self.trie = DoubleArrayTrie(keys: keys, values: keys.indices.map { Int32($0) })
+            self.trie = DoubleArrayTrie(keys: keys, values: keys.indices.map { Int32($0) }, scores: entries.map(\.1))
             var byteIds = [Int32](repeating: -1, count: 256)
             for b in 0..<256 {
                 let hex = Array("0123456789ABCDEF".utf8)
@@ -108,83 +108,81 @@ extension Models {
             TokenizerError(.unknownToken, "Unigram: encountered an unknown character but the model has no unk_id")
         }
 
-        /// The best segmentation of `input` as (end position, piece id) per position: fills
-        /// `ends` (for each byte position, the start of the best piece ending there, or -1) and
-        /// `ids`; `scratch` is reused across calls. As `tokenizers`' `encode_optimized`: ties keep
-        /// the piece found first (the one starting earliest).
+        /// The best segmentation of `input`: fills `scratch.best` (for each byte position, the
+        /// best path ending there: its score, the start of its last piece, and that piece's trie
+        /// node or -1 for an unknown character). As `tokenizers`' `encode_optimized`: only the best
+        /// path per position is kept, and ties keep the piece found first (the one starting earliest).
         @inline(__always)
         func viterbi(_ input: UnsafeBufferPointer<UInt8>, _ scratch: inout UnigramScratch) throws {
             let n = input.count
             scratch.reset(n)
-            try scratch.score.withUnsafeMutableBufferPointer { score in
-                try scratch.start.withUnsafeMutableBufferPointer { start in
-                    try scratch.id.withUnsafeMutableBufferPointer { id in
-                        try scores.withUnsafeBufferPointer { pieceScore in
-                            var at = 0
-                            while at < n {
-                                let here = score[at]
-                                let charEnd = at + UTF8Text.sequenceLength(lead: input[at])
-                                var single = false
-                                trie.forEachPrefix(input, from: at) { end, piece in
-                                    let candidate = pieceScore[Int(piece)] + here
-                                    if start[end] < 0 || candidate > score[end] {
-                                        score[end] = candidate
-                                        start[end] = Int32(truncatingIfNeeded: at)
-                                        id[end] = piece
-                                    }
-                                    if end == charEnd { single = true }
-                                }
-                                if !single {
-                                    let end = Swift.min(charEnd, n)
-                                    let candidate = unkScore + here
-                                    if start[end] < 0 || candidate > score[end] {
-                                        guard let unkId else { throw missingUnk() }
-                                        score[end] = candidate
-                                        start[end] = Int32(truncatingIfNeeded: at)
-                                        id[end] = Int32(truncatingIfNeeded: unkId)
-                                    }
-                                }
-                                at = charEnd
-                            }
+            try scratch.best.withUnsafeMutableBufferPointer { best in
+                var at = 0
+                while at < n {
+                    let here = best[at].score
+                    let charEnd = at + UTF8Text.sequenceLength(lead: input[at])
+                    var single = false
+                    trie.forEachScoredPrefix(input, from: at) { end, node, score in
+                        let candidate = score + here
+                        if best[end].start < 0 || candidate > best[end].score {
+                            best[end] = UnigramScratch.Best(score: candidate, start: Int32(truncatingIfNeeded: at),
+                                                            node: Int32(truncatingIfNeeded: node))
+                        }
+                        if end == charEnd { single = true }
+                    }
+                    if !single {
+                        let end = Swift.min(charEnd, n)
+                        let candidate = unkScore + here
+                        if best[end].start < 0 || candidate > best[end].score {
+                            guard unkId != nil else { throw missingUnk() }
+                            best[end] = UnigramScratch.Best(score: candidate, start: Int32(truncatingIfNeeded: at), node: -1)
                         }
                     }
+                    at = charEnd
                 }
             }
         }
 
-        /// Calls `emit(range, id)` for each token of the best path, in order, with unknown runs
-        /// fused (`id` = -1 for a fused unknown run, whose text decides the token).
-        func segments(_ input: UnsafeBufferPointer<UInt8>, _ scratch: inout UnigramScratch) throws -> [(Range<Int>, Int32)] {
+        /// Fills `out` with the tokens of the best path of `input`, in order, as (range, id) with
+        /// unknown runs fused (`id` = -1 for a fused unknown run, whose text decides the token).
+        func segments(_ input: UnsafeBufferPointer<UInt8>, _ scratch: inout UnigramScratch,
+                      into out: inout [(Range<Int>, Int32)]) throws {
             try viterbi(input, &scratch)
-            var out: [(Range<Int>, Int32)] = []
-            var end = input.count
-            var unkEnd = -1
+            out.removeAll(keepingCapacity: true)
             let unk = unkId.map { Int32($0) } ?? -1
-            while end > 0 {
-                let begin = Int(scratch.start[end])
-                let piece = scratch.id[end]
-                if piece == unk {
-                    if unkEnd < 0 { unkEnd = end }
-                } else {
-                    if unkEnd >= 0 {
-                        out.append((end..<unkEnd, -1))
-                        unkEnd = -1
+            scratch.best.withUnsafeBufferPointer { best in
+                trie.value.withUnsafeBufferPointer { value in
+                    var end = input.count
+                    var unkEnd = -1
+                    while end > 0 {
+                        let begin = Int(best[end].start)
+                        let node = Int(best[end].node)
+                        let piece = node >= 0 ? value[node] : unk
+                        if piece == unk {
+                            if unkEnd < 0 { unkEnd = end }
+                        } else {
+                            if unkEnd >= 0 {
+                                out.append((end..<unkEnd, -1))
+                                unkEnd = -1
+                            }
+                            out.append((begin..<end, piece))
+                        }
+                        end = begin
                     }
-                    out.append((begin..<end, piece))
+                    if unkEnd >= 0 { out.append((0..<unkEnd, -1)) }
                 }
-                end = begin
             }
-            if unkEnd >= 0 { out.append((0..<unkEnd, -1)) }
             out.reverse()
-            return out
         }
 
         /// The tokens of one piece; offsets are byte ranges of `piece.normalized`.
         public func tokenize(_ piece: NormalizedString) throws -> [Token] {
             var scratch = UnigramScratch()
+            var segments: [(Range<Int>, Int32)] = []
             return try piece.normalized.withUnsafeBufferPointer { input in
                 var tokens: [Token] = []
-                for (range, id) in try segments(input, &scratch) {
+                try self.segments(input, &scratch, into: &segments)
+                for (range, id) in segments {
                     if id >= 0 {
                         tokens.append(Token(id: UInt32(id), value: pieces[Int(id)], offsets: range))
                         continue
@@ -221,7 +219,11 @@ extension Models {
 
         /// `encodeIds` with caller-owned scratch (the fast path keeps one per thread).
         func encodeIds(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout UnigramScratch) throws {
-            for (range, id) in try segments(bytes, &scratch) {
+            var segments: [(Range<Int>, Int32)] = []
+            swap(&segments, &scratch.segments)  // taken out, so filling it does not copy it
+            defer { swap(&segments, &scratch.segments) }
+            try self.segments(bytes, &scratch, into: &segments)
+            for (range, id) in segments {
                 if id >= 0 {
                     out.append(UInt32(id))
                 } else {
@@ -232,24 +234,30 @@ extension Models {
     }
 }
 
-/// Per-call Viterbi arrays, indexed by byte position (0...count).
+/// Per-call Viterbi state, indexed by byte position (0...count), and the segments buffer.
 struct UnigramScratch {
-    var score: [Double] = []
-    var start: [Int32] = []
-    var id: [Int32] = []
+    /// The best path ending at a position: one 16-byte record, so a candidate reads and writes one line.
+    struct Best {
+        var score: Double
+        /// Where its last piece starts; -1 = no path yet.
+        var start: Int32
+        /// The trie node of its last piece, or -1 for an unknown character.
+        var node: Int32
+    }
+
+    var best: [Best] = []
+    var segments: [(Range<Int>, Int32)] = []
 
     @inline(__always)
     mutating func reset(_ n: Int) {
-        if score.count < n + 1 {
-            score = [Double](repeating: 0, count: n + 1)
-            start = [Int32](repeating: -1, count: n + 1)
-            id = [Int32](repeating: -1, count: n + 1)
+        let empty = Best(score: 0, start: -1, node: -1)
+        if best.count < n + 1 {
+            best = [Best](repeating: empty, count: Swift.max(n + 1, 2 * best.count))
         } else {
-            for i in 0...n {
-                score[i] = 0
-                start[i] = -1
+            best.withUnsafeMutableBufferPointer { b in
+                for i in 0...n { b[i] = empty }
             }
         }
-        start[0] = 0
+        best[0].start = 0
     }
 }

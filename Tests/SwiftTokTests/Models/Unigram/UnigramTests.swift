@@ -107,6 +107,139 @@ import Testing
     }
 }
 
+/// The model's Viterbi (double-array trie, best path per position) against a plain one written
+/// here from `tokenizers`' `encode_optimized`: every substring looked up in a dictionary of the
+/// pieces, shortest first, unknown characters and fusing as there. Seeded random inputs built from
+/// the vocabulary's own pieces, cut and mixed with characters it lacks.
+@Suite struct UnigramViterbiDifferentialTests {
+    /// The pieces by their bytes (a repeated piece: the last id, as tokenizers' token map).
+    static func index(_ m: Models.Unigram) -> [[UInt8]: Int] {
+        var index: [[UInt8]: Int] = [:]
+        for (i, p) in m.pieces.enumerated() where !p.isEmpty { index[Array(p.utf8)] = i }
+        return index
+    }
+
+    static func reference(_ m: Models.Unigram, _ index: [[UInt8]: Int], maxLength: Int, _ text: [UInt8]) -> [UInt32]? {
+        let n = text.count
+        var score = [Double](repeating: 0, count: n + 1)
+        var start = [Int](repeating: -1, count: n + 1)
+        var id = [Int](repeating: -1, count: n + 1)
+        start[0] = 0
+        var at = 0
+        while at < n {
+            let charLength = UTF8Text.sequenceLength(lead: text[at])
+            var single = false
+            if maxLength > 0 {
+                for length in 1...min(maxLength, n - at) {
+                    guard let piece = index[Array(text[at..<(at + length)])] else { continue }
+                    let candidate = m.scores[piece] + score[at]
+                    if start[at + length] < 0 || candidate > score[at + length] {
+                        (score[at + length], start[at + length], id[at + length]) = (candidate, at, piece)
+                    }
+                    if length == charLength { single = true }
+                }
+            }
+            if !single {
+                let end = min(at + charLength, n)
+                let candidate = m.minScore - 10 + score[at]
+                if start[end] < 0 || candidate > score[end] {
+                    guard let unk = m.unkId else { return nil }
+                    (score[end], start[end], id[end]) = (candidate, at, unk)
+                }
+            }
+            at += charLength
+        }
+        var tokens: [(Range<Int>, Int)] = []
+        var end = n
+        while end > 0 {
+            let s = start[end]
+            if id[end] == m.unkId, let last = tokens.last, last.1 == -1 {
+                tokens[tokens.count - 1].0 = s..<last.0.upperBound
+            } else {
+                tokens.append((s..<end, id[end] == m.unkId ? -1 : id[end]))
+            }
+            end = s
+        }
+        var ids: [UInt32] = []
+        for (range, piece) in tokens.reversed() {
+            if piece >= 0 { ids.append(UInt32(piece)); continue }
+            let run = Array(text[range])
+            if let known = index[run] {
+                ids.append(UInt32(known))
+            } else if m.byteFallback, run.allSatisfy({ m.byteIds[Int($0)] >= 0 }) {
+                ids += run.map { UInt32(m.byteIds[Int($0)]) }
+            } else {
+                guard let unk = m.unkId else { return nil }
+                ids.append(UInt32(unk))
+            }
+        }
+        return ids
+    }
+
+    static func inputs(_ m: Models.Unigram, count: Int, seed: UInt64) -> [[UInt8]] {
+        var rng = SplitMix64(seed: seed)
+        let extra = ["\u{2581}", " ", "é", "日本", "🦙", "\u{301}", "x", "<unk>", "\u{10FFFF}", "Ω"].map { Array($0.utf8) }
+        var texts: [[UInt8]] = []
+        for _ in 0..<count {
+            var t: [UInt8] = []
+            for _ in 0..<Int(rng.next() % 8) {
+                if rng.next() % 4 == 0 {
+                    t += extra[Int(rng.next() % UInt64(extra.count))]
+                } else {
+                    let p = Array(m.pieces[Int(rng.next() % UInt64(m.pieces.count))].utf8)
+                    let cut = p.isEmpty ? 0 : Int(rng.next() % UInt64(p.count + 1))
+                    t += rng.next() % 2 == 0 ? p : Array(p[..<cut])
+                }
+            }
+            // Cutting pieces may split a character: keep valid UTF-8 only.
+            texts.append(Array(String(decoding: t, as: UTF8.self).utf8))
+        }
+        return texts
+    }
+
+    static func compare(_ m: Models.Unigram, _ texts: [[UInt8]]) -> [String] {
+        var failures: [String] = []
+        var scratch = UnigramScratch()
+        let index = Self.index(m)
+        let maxLength = index.keys.reduce(0) { max($0, $1.count) }
+        for t in texts {
+            var ids: [UInt32] = []
+            let ok = (try? t.withUnsafeBufferPointer { try m.encodeIds($0, into: &ids, scratch: &scratch) }) != nil
+            let expected = reference(m, index, maxLength: maxLength, t)
+            if (ok ? ids : nil) != expected {
+                failures.append("\(String(decoding: t, as: UTF8.self).debugDescription): \(ok ? "\(ids)" : "error") vs \(String(describing: expected))")
+            }
+        }
+        return failures
+    }
+
+    @Test func smallModelsMatchThePlainViterbi() throws {
+        let models = [
+            try Models.Unigram(pieces: [("<unk>", 0), ("a", -1), ("b", -2), ("ab", -2.5), ("abc", -4), ("c", -3), ("bc", -2.2)], unkId: 0),
+            // ties everywhere, a repeated piece, a piece equal to the unknown token's text
+            try Models.Unigram(pieces: [("<unk>", -1), ("a", -1), ("aa", -2), ("a", -1), ("b", -1), ("ab", -2), ("<unk>", -1)], unkId: 0),
+            try Models.Unigram(pieces: [("x", -1), ("é", -2)], unkId: nil),
+            try Models.Unigram(pieces: [("<unk>", 0), ("<0xC3>", -5), ("<0xA9>", -5), ("\u{2581}", -1), ("\u{2581}a", -1.5)], unkId: 0, byteFallback: true),
+        ]
+        for (i, m) in models.enumerated() {
+            var texts = Self.inputs(m, count: 3_000, seed: UInt64(i))
+            texts += ["", "a", "aaaa", "éé", "<unk><unk>", "x日x"].map { Array($0.utf8) }
+            let failures = Self.compare(m, texts)
+            #expect(failures.isEmpty, "model \(i): \(failures.count) differ, first: \(failures.prefix(3))")
+        }
+    }
+
+    @Test(.enabled(if: ModelTestSupport.hasShared, "needs ../shared"))
+    func xlnetMatchesThePlainViterbi() throws {
+        guard case .unigram(let m) = try ModelTestSupport.model("xlnet-base-cased") else {
+            Issue.record("not a Unigram model")
+            return
+        }
+        let failures = Self.compare(m, Self.inputs(m, count: 10_000, seed: 99))
+        #expect(failures.isEmpty, "\(failures.count) differ, first: \(failures.prefix(3))")
+    }
+}
+
 /// n-best and sampling: properties (the references expose neither for tokenizer.json Unigram models).
 @Suite struct UnigramSamplingTests {
     static let model = try? Models.Unigram(pieces: [("<unk>", 0), ("a", -1), ("b", -2), ("ab", -2.5), ("abc", -4), ("c", -3), ("bc", -2.2)], unkId: 0)
