@@ -445,7 +445,8 @@ private func pyEncodeBatchIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObje
     // Without padding the rows are the lists as encoded (no flat copy); with it, the C batch's rows.
     let unpadded = b.handle.tokenizer.padding == nil
     let encoded = Result { () throws -> ([[UInt32]], BatchHandle?) in
-        unpadded ? (try b.handle.unpadded.encodeIdsBatch(documents, addSpecialTokens: flags.addSpecialTokens, threads: threads), nil)
+        try requireIdsMemory(total)
+        return unpadded ? (try b.handle.unpadded.encodeIdsBatch(documents, addSpecialTokens: flags.addSpecialTokens, threads: threads), nil)
                  : ([], try encodeBatch(b.handle, documents, flags, threads))
     }
     documents = []
