@@ -1,8 +1,9 @@
 /*
  * swifttok.h — the C interface of swifttok, an exact and fast tokenizer engine.
  *
- * swifttok loads Hugging Face `tokenizer.json` files and tiktoken rank files and gives the same
- * token ids, tokens, offsets and decoded text as the reference libraries.
+ * swifttok loads Hugging Face `tokenizer.json` files, tiktoken rank files and SentencePiece `.model`
+ * files and gives the same token ids, tokens, offsets and decoded text as the reference libraries
+ * (tokenizers, tiktoken, sentencepiece).
  *
  * Conventions
  * - Strings are UTF-8, passed as (pointer, length in bytes); they need no NUL terminator, except
@@ -19,7 +20,23 @@
  *   creation and may be read from several threads. A swifttok_decode_stream is mutable: use each
  *   one from one thread at a time.
  * - Nothing here aborts the process on bad input: NULL pointers, wrong lengths, invalid UTF-8,
- *   malformed files and too-small buffers return a status.
+ *   malformed files, too-small buffers and huge inputs return a status.
+ *
+ * Huge inputs
+ * - A text (or token, path, file in memory) longer than SWIFTTOK_MAX_LENGTH bytes, or an id list
+ *   longer than SWIFTTOK_MAX_LENGTH ids, is SWIFTTOK_ERROR_INVALID_ARGUMENT with a message naming
+ *   the limit, before any of it is read. Split longer texts (e.g. at line ends) and encode the parts.
+ * - The calls whose working memory grows with their input (swifttok_encode, swifttok_encode_ids,
+ *   swifttok_count_tokens[_up_to], swifttok_encode_batch[_flat], swifttok_decode[_batch], the
+ *   decode streams' id lists, loading from bytes) check that the memory they will need can be
+ *   allocated before they start, and return SWIFTTOK_ERROR_OUT_OF_MEMORY (the message says how
+ *   much) when it cannot. The estimate is generous (ids-only encodes and counts: up to 64 bytes per
+ *   input byte; full encodings: 512 bytes per token, found by counting the tokens first, which
+ *   costs a count on texts of 64 KiB or more; decodes: 64 bytes per id), so under an address-space
+ *   or ulimit cap a call near the cap may be refused that would have fitted. The check cannot
+ *   reserve the memory: another thread may take it in between, and where the kernel overcommits
+ *   (Linux by default) memory is only committed when touched, so only an out-of-memory killer can
+ *   stop a process that exhausts physical memory. Inputs below 64 KiB are not checked.
  */
 #ifndef SWIFTTOK_H
 #define SWIFTTOK_H
@@ -62,7 +79,7 @@ unsigned swifttok_version_number(void);
  *        short calls and the batch as Python builtin functions made through CPython's own API).
  */
 
-/** The version of the loaded library as a static string, e.g. "0.3.0". */
+/** The version of the loaded library as a static string, e.g. "0.5.0". */
 const char *swifttok_version_string(void);
 
 /* ---------------------------------------------------------------------------------------------
@@ -93,6 +110,12 @@ typedef enum swifttok_status {
     SWIFTTOK_ERROR_OUT_OF_MEMORY = 10
 } swifttok_status;
 
+/**
+ * The longest text, in bytes, and the longest id list, in ids, a call accepts (INT32_MAX): some
+ * positions inside are kept in 32 bits. Since 0.5.
+ */
+#define SWIFTTOK_MAX_LENGTH 2147483647
+
 /** A static, never-NULL English description of a status code (unknown codes included). */
 const char *swifttok_status_string(swifttok_status status);
 
@@ -110,14 +133,22 @@ const char *swifttok_last_error(void);
 typedef struct swifttok_tokenizer swifttok_tokenizer;
 
 /**
- * Loads a tokenizer from a file: a tokenizer.json, a .tiktoken rank file (r50k, p50k, cl100k,
- * o200k, qwen) or a Llama 3 tokenizer.model (tiktoken format).
+ * Loads a tokenizer from a file, whose format is told by its content (not its name):
+ * - a Hugging Face tokenizer.json (the first non-blank byte is '{');
+ * - a SentencePiece .model (a serialized ModelProto: Unigram, BPE, WORD or CHAR models, with their
+ *   normalizer), as the sentencepiece library encodes and decodes it;
+ * - a tiktoken rank file (lines of base64 token and rank) of a known vocabulary, told by its number
+ *   of ranks: r50k_base, p50k_base, cl100k_base, o200k_base, Llama 3's tokenizer.model, Qwen's
+ *   qwen.tiktoken (another rank count is SWIFTTOK_ERROR_UNSUPPORTED: its split pattern is unknown).
  * `path` is NUL-terminated. On success `*out` owns a new tokenizer (free with
- * swifttok_tokenizer_free); on failure `*out` is set to NULL.
+ * swifttok_tokenizer_free); on failure `*out` is set to NULL (SWIFTTOK_ERROR_IO: unreadable;
+ * SWIFTTOK_ERROR_MALFORMED: a broken file of a known format; SWIFTTOK_ERROR_UNSUPPORTED: no known
+ * format, or a component swifttok does not implement).
  */
 swifttok_status swifttok_tokenizer_from_file(const char *path, swifttok_tokenizer **out);
 
-/** Like swifttok_tokenizer_from_file, from the bytes of such a file in memory (copied). */
+/** Like swifttok_tokenizer_from_file, from the bytes of such a file in memory (copied; the
+ *  same formats, told the same way). data may be NULL when length is 0 (MALFORMED: empty). */
 swifttok_status swifttok_tokenizer_from_bytes(const uint8_t *data, size_t length, swifttok_tokenizer **out);
 
 /** Releases a tokenizer. NULL is allowed. */
@@ -634,7 +665,9 @@ swifttok_status swifttok_python_bind(const swifttok_python_api *api);
  * str, a str with no UTF-8 form, other arguments or keywords) is passed to the matching one
  * unchanged and its result returned (encode_batch_ids and encode: the fallback's result, None for the
  * package, whose own path then takes the call).
- * Failures raise api->error_class(status, message) with the message swifttok_last_error would give.
+ * Failures raise api->error_class(status, message) with the message swifttok_last_error would give
+ * (SWIFTTOK_ERROR_OUT_OF_MEMORY included: the package's class makes that one a MemoryError); an
+ * ids buffer that cannot be allocated raises MemoryError.
  * The builtins hold the GIL for texts up to 4096 UTF-8 bytes and release it while encoding longer
  * texts (text and pair, for encode) and batches; they may be called from any number of Python threads.
  * Returns NULL with a Python exception set on failure (ctypes.PyDLL raises it). `options`:

@@ -65,6 +65,7 @@ func batchArguments(_ tokenizer: OpaquePointer?, _ flags: UInt32) throws(CError)
 
 /// The ids of `documents`, padded together as the tokenizer's padding says.
 func encodeBatch(_ h: TokenizerHandle, _ documents: [[UInt8]], _ flags: UInt32, _ threads: Int) throws -> BatchHandle {
+    try requireIdsMemory(documents.reduce(0) { $0 + $1.count })
     let ids = try h.unpadded.encodeIdsBatch(documents, addSpecialTokens: flags.addSpecialTokens, threads: threads)
     return BatchHandle(ids, padding: h.tokenizer.padding)
 }
@@ -118,7 +119,8 @@ public func swifttok_decode(_ tokenizer: OpaquePointer?, _ ids: UnsafePointer<UI
 func idList(_ ids: UnsafePointer<UInt32>?, _ count: Int, _ name: String) throws(CError) -> [UInt32] {
     if count == 0 { return [] }
     guard let ids else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its count is \(UInt(bitPattern: count))") }
-    guard count > 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "\(name) count is too large") }
+    try checkLength(count, name, "ids")
+    try requireMemory(count, perUnit: WorkingMemory.decodePerId, "decoding \(count) ids")
     return Array(UnsafeBufferPointer(start: ids, count: count))
 }
 
@@ -136,6 +138,8 @@ public func swifttok_decode_batch(_ tokenizer: OpaquePointer?, _ ids: UnsafePoin
             guard count > 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "count is too large") }
             for i in 0..<count { lists.append(try idList(ids[i], counts[i], "ids[\(i)]")) }
         }
+        let total = lists.reduce(0) { $0 + $1.count }
+        try requireMemory(total, perUnit: WorkingMemory.decodePerId, "decoding \(total) ids")
         let texts = try t.tokenizer.decodeBatch(lists, skipSpecialTokens: skipSpecialTokens != 0, threads: threads)
         out.pointee = TextsHandle(texts).opaque
         return SWIFTTOK_OK

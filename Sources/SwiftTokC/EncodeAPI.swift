@@ -41,6 +41,7 @@ public func swifttok_encode(_ tokenizer: OpaquePointer?, _ text: UnsafePointer<C
     return guarded {
         let (h, bytes) = try encodeArguments(tokenizer, text, length, flags)
         let pairBytes: [UInt8]? = pair == nil && pairLength == 0 ? nil : try callerBytes(pair, pairLength, "pair")
+        try h.requireEncodingMemory(bytes, pairBytes)
         let e = try h.tokenizer.encode(bytes: bytes, pair: pairBytes, addSpecialTokens: flags.addSpecialTokens, offsets: flags.offsetType)
         out.pointee = EncodingHandle(e).opaque
         return SWIFTTOK_OK
@@ -111,7 +112,9 @@ func shortCallArguments(_ tokenizer: OpaquePointer?, _ text: UnsafePointer<CChar
                         _ flags: UInt32) throws(CError) -> (TokenizerHandle, UnsafeBufferPointer<UInt8>) {
     guard let t = TokenizerHandle.from(tokenizer) else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "tokenizer is NULL") }
     guard flags & ~knownFlags == 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "unknown flags 0x\(String(flags, radix: 16))") }
-    return (t, try callerBuffer(text, length, "text"))
+    let bytes = try callerBuffer(text, length, "text")
+    try requireIdsMemory(bytes.count)
+    return (t, bytes)
 }
 
 // The short-call paths read the caller's text in place and take the ids from the tokenizer's warm
@@ -156,6 +159,7 @@ public func swifttok_count_tokens_up_to(_ tokenizer: OpaquePointer?, _ text: Uns
     return guarded {
         let (h, bytes) = try encodeArguments(tokenizer, text, length, flags)
         let limit = limit < 0 ? Int.max : limit  // SIZE_MAX ("no limit") arrives negative.
+        try h.requireEncodingMemory(bytes)
         let e = try h.tokenizer.encode(bytes: bytes, addSpecialTokens: flags.addSpecialTokens, offsets: .byte)
         if e.count <= limit {
             outCount.pointee = e.count

@@ -10,6 +10,8 @@ final class TokenizerHandle {
     /// The same tokenizer without padding: batches pad after encoding (to the longest, with a mask),
     /// and without padding the ids-only fast path applies.
     let unpadded: Tokenizer
+    /// Without truncation either: counts the tokens a full encoding holds (requireEncodingMemory).
+    let plain: Tokenizer
     /// padding.padToken as a NUL-terminated C string (swifttok_tokenizer_get_padding lends it).
     let padToken: StableBuffer<UInt8>
     /// Computed once: the tokenizer is immutable, and the query showed up at ~0.5 us per call.
@@ -25,6 +27,8 @@ final class TokenizerHandle {
         var u = tokenizer
         u.padding = nil
         unpadded = u
+        u.truncation = nil
+        plain = u
         padToken = StableBuffer(Array((tokenizer.padding?.padToken ?? "").utf8) + [0])
         shortIds = { text, addSpecialTokens, out in
             try tokenizer.encodeIds(text, addSpecialTokens: addSpecialTokens, into: out)
@@ -246,7 +250,7 @@ final class TextsHandle {
 func callerBuffer(_ p: UnsafeRawPointer?, _ length: Int, _ name: String) throws(CError) -> UnsafeBufferPointer<UInt8> {
     if length == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
     guard let p else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its length is \(UInt(bitPattern: length))") }
-    guard length > 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "\(name) length is too large") }
+    try checkLength(length, name, "bytes")
     return UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: length)
 }
 
@@ -254,10 +258,24 @@ func callerBuffer(_ p: UnsafeRawPointer?, _ length: Int, _ name: String) throws(
 func callerBytes(_ p: UnsafeRawPointer?, _ length: Int, _ name: String) throws(CError) -> [UInt8] {
     if length == 0 { return [] }
     guard let p else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its length is \(UInt(bitPattern: length))") }
-    // A size_t above PTRDIFF_MAX arrives as a negative Int: no real buffer is that long.
-    guard length > 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "\(name) length is too large") }
+    try checkLength(length, name, "bytes")
+    try requireMemory(length, perUnit: 1, "a copy of \(name)")
     return Array(UnsafeRawBufferPointer(start: p, count: length))
 }
+
+/// SWIFTTOK_MAX_LENGTH: the internals keep some positions in 32 bits (the Unigram lattice, the
+/// precompiled normalizer's offsets), so a longer text would be cut wrongly rather than refused.
+let maxLength = Int(Int32.max)
+
+/// Refuses a length above SWIFTTOK_MAX_LENGTH, naming the limit. A size_t above PTRDIFF_MAX
+/// arrives as a negative Int: no real buffer is that long either.
+func checkLength(_ length: Int, _ name: String, _ unit: String) throws(CError) {
+    guard length >= 0, length <= maxLength else {
+        throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT,
+                     "\(name) has \(UInt(bitPattern: length)) \(unit), above the limit of \(maxLength) (SWIFTTOK_MAX_LENGTH)")
+    }
+}
+
 
 /// An argument problem found at the boundary.
 struct CError: Error {

@@ -325,6 +325,12 @@ private func encodeReleased(_ py: CPython, _ h: TokenizerHandle, _ text: UnsafeB
                             countOnly: Bool) -> Result<(UnsafeMutableBufferPointer<UInt32>, Int), Error> {
     let state = py.saveThread()
     defer { py.restoreThread(state) }
+    do {
+        try checkLength(text.count, "text", "bytes")
+        try requireIdsMemory(text.count)
+    } catch {
+        return .failure(error)
+    }
     if countOnly {
         return Result { (UnsafeMutableBufferPointer(start: nil, count: 0),
                          try h.shortIds(text, add, UnsafeMutableBufferPointer(start: nil, count: 0))) }
@@ -417,11 +423,19 @@ private func pyEncodeBatchIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObje
     if threads == -1 { return nil }  // Not an int, or too large (the exception is set); the caller checked >= 0.
     var documents: [[UInt8]] = []
     documents.reserveCapacity(n)
+    var total = 0
     for i in 0..<n {
         var size = 0
         guard let utf8 = py.asUTF8(py.listGetItem(args[0], i), &size) else {
             py.errClear()
             return py.vectorcall(b.fallbacks[2], args, nargs, kwnames)
+        }
+        total += size
+        do {
+            try checkLength(size, "texts[\(i)]", "bytes")
+            try requireMemory(total, perUnit: 1, "a copy of \(total) bytes of texts")
+        } catch {
+            return py.raise(error)
         }
         // Copied under the GIL: the list may change while the GIL is released.
         documents.append(Array(UnsafeRawBufferPointer(start: utf8, count: size)))
@@ -431,7 +445,8 @@ private func pyEncodeBatchIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObje
     // Without padding the rows are the lists as encoded (no flat copy); with it, the C batch's rows.
     let unpadded = b.handle.tokenizer.padding == nil
     let encoded = Result { () throws -> ([[UInt32]], BatchHandle?) in
-        unpadded ? (try b.handle.unpadded.encodeIdsBatch(documents, addSpecialTokens: flags.addSpecialTokens, threads: threads), nil)
+        try requireIdsMemory(total)
+        return unpadded ? (try b.handle.unpadded.encodeIdsBatch(documents, addSpecialTokens: flags.addSpecialTokens, threads: threads), nil)
                  : ([], try encodeBatch(b.handle, documents, flags, threads))
     }
     documents = []
@@ -627,25 +642,37 @@ private func put2(_ py: CPython, _ tuple: PyObject, _ index: Int, _ value: PyObj
 private func pyEncode(_ capsule: PyObject?, _ args: UnsafePointer<PyObject?>?, _ nargs: Int, _ kwnames: PyObject?) -> PyObject? {
     guard let py = boundPython, let b = binding(py, capsule) else { return nil }
     guard let args, nargs == 3, kwnames == nil else { return py.vectorcall(b.fallbacks[3], args, nargs, kwnames) }
-    func utf8(_ o: PyObject?) -> [UInt8]? {
+    func utf8(_ o: PyObject?) throws(CError) -> [UInt8]? {
         var size = 0
         guard let p = py.asUTF8(o, &size) else {
             py.errClear()
             return nil
         }
+        try checkLength(size, "text", "bytes")
+        try requireMemory(size, perUnit: 1, "a copy of \(size) bytes")
         return Array(UnsafeRawBufferPointer(start: p, count: size))
     }
-    guard let text = utf8(args[0]) else { return py.vectorcall(b.fallbacks[3], args, nargs, kwnames) }
+    let text: [UInt8]
     var pair: [UInt8]? = nil
-    if args[1] != py.none {
-        guard let p = utf8(args[1]) else { return py.vectorcall(b.fallbacks[3], args, nargs, kwnames) }
-        pair = p
+    do {
+        guard let t = try utf8(args[0]) else { return py.vectorcall(b.fallbacks[3], args, nargs, kwnames) }
+        text = t
+        if args[1] != py.none {
+            guard let p = try utf8(args[1]) else { return py.vectorcall(b.fallbacks[3], args, nargs, kwnames) }
+            pair = p
+        }
+    } catch {
+        return py.raise(error)
     }
     let truth = py.isTrue(args[2])
     if truth < 0 { return nil }
     let add = truth != 0
     let tokenizer = b.handle.tokenizer
-    let run = { Result { try tokenizer.encode(bytes: text, pair: pair, addSpecialTokens: add, offsets: .char) } }
+    let handle = b.handle
+    let run = { Result { () throws -> Encoding in
+        try handle.requireEncodingMemory(text, pair)
+        return try tokenizer.encode(bytes: text, pair: pair, addSpecialTokens: add, offsets: .char)
+    } }
     let encoded: Result<Encoding, Error>
     if text.count + (pair?.count ?? 0) <= gilHeldMax {
         encoded = run()

@@ -4,7 +4,9 @@
  *   test_capi [--shared DIR] [--expected FILE] [--rounds N] [--limit TEXTS] [--only gpt2,bert,cl100k]
  *             [--cli SWIFTTOK_CLI] [section ...]
  *
- * Sections: misuse, risky, parity, train, concurrency (default: all). "train" compares the C
+ * Sections: misuse, risky, memory, parity, train, concurrency (default: all). "memory" runs each
+ * case in a forked child whose address space is capped (RLIMIT_AS); it is skipped under
+ * AddressSanitizer and valgrind, whose own allocators cannot work under such a cap. "train" compares the C
  * training functions with `SWIFTTOK_CLI train` run on the same corpus (its parity part is skipped
  * without --cli). "parity" and the real-vocabulary part of "concurrency" need the shared folder (DIR/vocab/...) and the expected-ids file written by
  * Tests/c/make_expected.py from the reference libraries; without them they are skipped (reported,
@@ -16,6 +18,8 @@
  * C99: compiles with -std=c99 -Wall -Wextra -Werror -pedantic under gcc and clang.
  */
 #define _POSIX_C_SOURCE 200809L
+/* MAP_ANONYMOUS and MAP_NORESERVE (the zero-page mappings of the memory section). */
+#define _DEFAULT_SOURCE
 
 #include <errno.h>
 #include <math.h>
@@ -25,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1335,6 +1341,233 @@ static void section_risky(void) {
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Huge inputs: calls whose memory grows with the input return SWIFTTOK_ERROR_OUT_OF_MEMORY or
+ * succeed under a capped address space, never abort; lengths above SWIFTTOK_MAX_LENGTH are
+ * refused before anything is read. Each case runs in a forked child (run_isolated).
+ * ------------------------------------------------------------------------------------------- */
+
+#define HUGE_TEXT ((size_t)150 << 20)
+#define HUGE_CAP ((size_t)400 << 20)
+
+static char *g_huge_text; /* HUGE_TEXT bytes of "hello world ", made before the cap */
+
+/* Caps the address space at what the process maps now plus `extra` bytes. */
+static int cap_address_space(size_t extra) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned long kb = 0;
+    struct rlimit r;
+    if (f == NULL) return 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "VmSize:", 7) == 0) kb = strtoul(line + 7, NULL, 10);
+    }
+    fclose(f);
+    if (kb == 0) return 0;
+    r.rlim_cur = (rlim_t)kb * 1024 + extra;
+    r.rlim_max = RLIM_INFINITY;
+    return setrlimit(RLIMIT_AS, &r) == 0;
+}
+
+/* `s` is OK, OUT_OF_MEMORY (with a message naming the memory), or one of `also`. */
+static void check_ok_or_oom(swifttok_status s, swifttok_status also, const char *what) {
+    int ok = s == SWIFTTOK_OK || s == also ||
+             (s == SWIFTTOK_ERROR_OUT_OF_MEMORY && strstr(swifttok_last_error(), "memory") != NULL);
+    if (!ok) printf("FAIL memory %s: status %d (%s): %s\n", what, (int)s, swifttok_status_string(s), swifttok_last_error());
+    else printf("    memory %s: %s\n", what, swifttok_status_string(s));
+    CHECK(ok);
+}
+
+/* After a refused call the tokenizer still encodes. */
+static void check_still_works(void) {
+    uint32_t ids[8];
+    size_t n = 0;
+    EXPECT_STATUS(swifttok_encode_ids(g_risky_tokenizer, "Hello, World!", 13, 0, ids, 8, &n), SWIFTTOK_OK);
+    CHECK(n == 4 && ids[0] == 1 && ids[1] == 4 && ids[2] == 2 && ids[3] == 3);
+}
+
+static void huge_encode_ids(void) {
+    uint32_t ids[4];
+    size_t n = 0;
+    if (!cap_address_space(HUGE_CAP)) { CHECK(0); return; }
+    check_ok_or_oom(swifttok_encode_ids(g_risky_tokenizer, g_huge_text, HUGE_TEXT, 0, ids, 4, &n),
+                    SWIFTTOK_ERROR_BUFFER_TOO_SMALL, "encode_ids 150 MB");
+    check_still_works();
+}
+
+static void huge_count(void) {
+    size_t n = 0, end = 0;
+    if (!cap_address_space(HUGE_CAP)) { CHECK(0); return; }
+    check_ok_or_oom(swifttok_count_tokens(g_risky_tokenizer, g_huge_text, HUGE_TEXT, 0, &n), SWIFTTOK_OK,
+                    "count_tokens 150 MB");
+    check_ok_or_oom(swifttok_count_tokens_up_to(g_risky_tokenizer, g_huge_text, HUGE_TEXT, 0, 10, &n, &end),
+                    SWIFTTOK_OK, "count_tokens_up_to 150 MB");
+    check_still_works();
+}
+
+static void modest_under_cap(void) {
+    /* 2 MB ("hello world " x 174762: two tokens each) fits the cap: the checks do not refuse it. */
+    size_t length = ((size_t)2 << 20) / 12 * 12, n = 0;
+    swifttok_encoding *e = NULL;
+    const uint32_t *ids;
+    if (!cap_address_space(HUGE_CAP)) { CHECK(0); return; }
+    EXPECT_STATUS(swifttok_count_tokens(g_risky_tokenizer, g_huge_text, length, 0, &n), SWIFTTOK_OK);
+    CHECK(n == length / 6);
+    EXPECT_STATUS(swifttok_encode(g_risky_tokenizer, g_huge_text, length, NULL, 0, 0, &e), SWIFTTOK_OK);
+    CHECK(swifttok_encoding_length(e) == length / 6);
+    ids = swifttok_encoding_ids(e);
+    CHECK(ids != NULL && ids[0] == 1 && ids[1] == 2 && ids[length / 6 - 1] == 2);
+    swifttok_encoding_free(e);
+}
+
+static void huge_full_encode(void) {
+    swifttok_encoding *e = NULL;
+    swifttok_status s;
+    if (!cap_address_space(HUGE_CAP)) { CHECK(0); return; }
+    s = swifttok_encode(g_risky_tokenizer, g_huge_text, HUGE_TEXT, NULL, 0, SWIFTTOK_CHAR_OFFSETS, &e);
+    check_ok_or_oom(s, SWIFTTOK_OK, "encode 150 MB");
+    CHECK(s == SWIFTTOK_OK ? e != NULL : e == NULL);
+    swifttok_encoding_free(e);
+    e = NULL;
+    s = swifttok_encode(g_risky_tokenizer, g_huge_text, HUGE_TEXT / 2, g_huge_text, HUGE_TEXT / 2, 0, &e);
+    check_ok_or_oom(s, SWIFTTOK_OK, "encode pair 2 x 75 MB");
+    swifttok_encoding_free(e);
+    check_still_works();
+}
+
+static void huge_batch(void) {
+    const char *texts[3];
+    size_t lengths[3], offsets[4], i;
+    swifttok_batch *b = NULL;
+    if (!cap_address_space(HUGE_CAP)) { CHECK(0); return; }
+    for (i = 0; i < 3; i++) {
+        texts[i] = g_huge_text + i * (HUGE_TEXT / 3);
+        lengths[i] = HUGE_TEXT / 3 - (HUGE_TEXT / 3) % 12;
+        offsets[i] = i * lengths[0];
+    }
+    offsets[3] = 3 * lengths[0];
+    check_ok_or_oom(swifttok_encode_batch(g_risky_tokenizer, texts, lengths, 3, 0, 2, &b), SWIFTTOK_OK,
+                    "encode_batch 3 x 50 MB");
+    swifttok_batch_free(b);
+    b = NULL;
+    check_ok_or_oom(swifttok_encode_batch_flat(g_risky_tokenizer, g_huge_text, offsets, 3, 0, 2, &b), SWIFTTOK_OK,
+                    "encode_batch_flat 3 x 50 MB");
+    swifttok_batch_free(b);
+    check_still_works();
+}
+
+static void huge_decode(void) {
+    /* 40 M ids (160 MB, made before the cap): "hello world" repeated, 12 bytes of text each pair. */
+    size_t count = (size_t)40 << 20, i, n = 0;
+    uint32_t *ids = (uint32_t *)xmalloc(count * sizeof *ids);
+    const uint32_t *lists[2];
+    size_t counts[2];
+    char buf[16];
+    swifttok_texts *texts = NULL;
+    for (i = 0; i < count; i++) ids[i] = 1 + (uint32_t)(i & 1);
+    if (!cap_address_space(HUGE_CAP)) { CHECK(0); free(ids); return; }
+    check_ok_or_oom(swifttok_decode(g_risky_tokenizer, ids, count, 0, buf, sizeof buf, &n),
+                    SWIFTTOK_ERROR_BUFFER_TOO_SMALL, "decode 40 M ids");
+    lists[0] = ids;
+    lists[1] = ids;
+    counts[0] = counts[1] = count / 2;
+    check_ok_or_oom(swifttok_decode_batch(g_risky_tokenizer, lists, counts, 2, 0, 2, &texts), SWIFTTOK_OK,
+                    "decode_batch 2 x 20 M ids");
+    swifttok_texts_free(texts);
+    check_still_works();
+    free(ids);
+}
+
+/* A read-only anonymous mapping: reads as zero pages and costs no memory (NUL is valid UTF-8). */
+static void *zero_mapping(size_t bytes) {
+    void *p = mmap(NULL, bytes, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void check_limit_message(void) {
+    CHECK(strstr(swifttok_last_error(), "2147483647") != NULL && strstr(swifttok_last_error(), "SWIFTTOK_MAX_LENGTH") != NULL);
+}
+
+static void huge_beyond_limit(void) {
+    size_t big = (size_t)SWIFTTOK_MAX_LENGTH + 1, n = 0, end = 0, offsets[2];
+    size_t ids_bytes = ((size_t)SWIFTTOK_MAX_LENGTH + 1) * sizeof(uint32_t);
+    const char *text = (const char *)zero_mapping(big);
+    const uint32_t *ids = (const uint32_t *)zero_mapping(ids_bytes);
+    const char *texts[1];
+    const uint32_t *lists[1];
+    size_t lengths[1], counts[1];
+    uint32_t out[4];
+    char buf[16];
+    swifttok_encoding *e = NULL;
+    swifttok_batch *b = NULL;
+    swifttok_texts *t = NULL;
+    swifttok_decode_stream *stream = NULL;
+    CHECK(text != NULL && ids != NULL);
+    if (text == NULL || ids == NULL) return;
+    EXPECT_STATUS(swifttok_encode_ids(g_risky_tokenizer, text, big, 0, out, 4, &n), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    check_limit_message();
+    EXPECT_STATUS(swifttok_count_tokens(g_risky_tokenizer, text, big, 0, &n), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    check_limit_message();
+    EXPECT_STATUS(swifttok_count_tokens_up_to(g_risky_tokenizer, text, big, 0, 5, &n, &end), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    EXPECT_FAILURE_NULLS(e, swifttok_encode(g_risky_tokenizer, text, big, NULL, 0, 0, &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    check_limit_message();
+    EXPECT_FAILURE_NULLS(e, swifttok_encode(g_risky_tokenizer, "hello", 5, text, big, 0, &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    texts[0] = text;
+    lengths[0] = big;
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch(g_risky_tokenizer, texts, lengths, 1, 0, 1, &b),
+                         SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    check_limit_message();
+    offsets[0] = 0;
+    offsets[1] = big;
+    EXPECT_FAILURE_NULLS(b, swifttok_encode_batch_flat(g_risky_tokenizer, text, offsets, 1, 0, 1, &b),
+                         SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    EXPECT_STATUS(swifttok_decode(g_risky_tokenizer, ids, big, 0, buf, sizeof buf, &n), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    check_limit_message();
+    lists[0] = ids;
+    counts[0] = big;
+    EXPECT_FAILURE_NULLS(t, swifttok_decode_batch(g_risky_tokenizer, lists, counts, 1, 0, 1, &t),
+                         SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    EXPECT_FAILURE_NULLS(stream, swifttok_decode_stream_new_with_ids(g_risky_tokenizer, 0, ids, big, &stream),
+                         SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    check_still_works();
+    munmap((void *)(uintptr_t)text, big);
+    munmap((void *)(uintptr_t)ids, ids_bytes);
+}
+
+static void section_memory(void) {
+    const char *preload = getenv("LD_PRELOAD");
+    size_t i;
+    printf("== memory (huge inputs under a capped address space, each in a child process)\n");
+#if defined(__SANITIZE_ADDRESS__)
+    printf("SKIP memory: AddressSanitizer cannot run under an address-space cap\n");
+    return;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+    printf("SKIP memory: a sanitizer cannot run under an address-space cap\n");
+    return;
+#endif
+#endif
+    if (preload != NULL && strstr(preload, "vgpreload") != NULL) {
+        printf("SKIP memory: valgrind cannot run under an address-space cap\n");
+        return;
+    }
+    g_risky_tokenizer = load_tiny();
+    if (g_risky_tokenizer == NULL) return;
+    g_huge_text = (char *)xmalloc(HUGE_TEXT);
+    for (i = 0; i < HUGE_TEXT; i++) g_huge_text[i] = "hello world "[i % 12];
+    run_isolated("encode_ids 150 MB under a 400 MB cap", huge_encode_ids);
+    run_isolated("count_tokens 150 MB under a 400 MB cap", huge_count);
+    run_isolated("encode 150 MB under a 400 MB cap", huge_full_encode);
+    run_isolated("encode_batch 150 MB under a 400 MB cap", huge_batch);
+    run_isolated("decode 40 M ids under a 400 MB cap", huge_decode);
+    run_isolated("2 MB under a 400 MB cap succeeds", modest_under_cap);
+    free(g_huge_text);
+    g_huge_text = NULL;
+    run_isolated("lengths above SWIFTTOK_MAX_LENGTH", huge_beyond_limit);
+    swifttok_tokenizer_free(g_risky_tokenizer);
+    g_risky_tokenizer = NULL;
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Parity with the reference libraries (expected_ids.txt from make_expected.py)
  * ------------------------------------------------------------------------------------------- */
 
@@ -2492,6 +2725,7 @@ int main(int argc, char **argv) {
     }
     if (wants(argc, argv, i, "misuse")) section_misuse();
     if (wants(argc, argv, i, "risky")) section_risky();
+    if (wants(argc, argv, i, "memory")) section_memory();
     if (wants(argc, argv, i, "parity")) section_parity();
     if (wants(argc, argv, i, "train")) section_train();
     if (wants(argc, argv, i, "concurrency")) section_concurrency();

@@ -5,7 +5,7 @@
     tok.encode("Hello world").ids
 """
 
-from ._native import Status, SwiftTokError, library_path
+from ._native import Status, SwiftTokError, SwiftTokMemoryError, library_path
 from ._tokenizer import DecodeStream, Encoding, FlatBatch, TokenBudget, Tokenizer
 
 __version__ = "0.5.0"
@@ -19,6 +19,6 @@ def library_version() -> str:
 
 
 __all__ = [
-    "Tokenizer", "Encoding", "DecodeStream", "FlatBatch", "TokenBudget", "SwiftTokError", "Status",
+    "Tokenizer", "Encoding", "DecodeStream", "FlatBatch", "TokenBudget", "SwiftTokError", "SwiftTokMemoryError", "Status",
     "library_path", "library_version", "__version__",
 ]

@@ -38,7 +38,13 @@ class Status(enum.IntEnum):
 
 
 class SwiftTokError(Exception):
-    """A failed swifttok call: `status` is the swifttok_status, `message` the library's explanation."""
+    """A failed swifttok call: `status` is the swifttok_status, `message` the library's explanation.
+    SWIFTTOK_ERROR_OUT_OF_MEMORY comes as SwiftTokMemoryError, which is also a MemoryError."""
+
+    def __new__(cls, status: int = 0, message: str = "", *rest: Any):
+        if cls is SwiftTokError and status == Status.OUT_OF_MEMORY:
+            cls = SwiftTokMemoryError
+        return Exception.__new__(cls, status, message, *rest)
 
     def __init__(self, status: int, message: str):
         try:
@@ -49,6 +55,10 @@ class SwiftTokError(Exception):
         self.message = message
         name = status.name if isinstance(status, Status) else f"status {status}"
         super().__init__(f"{message} [{name}]" if message else f"[{name}]")
+
+
+class SwiftTokMemoryError(SwiftTokError, MemoryError):
+    """The memory a call needs could not be had (the library checks before it allocates)."""
 
 
 class _Offset(ctypes.Structure):
