@@ -3,7 +3,8 @@
  * (SWIFTTOK_FUZZ_TOKENIZER=<path>[:<path>...], each a tokenizer.json, .tiktoken or .model; an entry
  * written +<path> also gets the round-trip property; default: a tiny built-in WordLevel).
  * Input: first byte = flags (low 2 bits) and the tokenizer (the next bits, modulo the count), the rest
- * = text. Checked properties:
+ * = text (up to run.sh's -max_len, 8 KB: long enough that the fast paths cut it into pieces).
+ * Checked properties:
  *   - valid UTF-8 <=> SWIFTTOK_OK, invalid <=> SWIFTTOK_ERROR_INVALID_UTF8
  *   - swifttok_encode, swifttok_encode_ids and swifttok_count_tokens agree
  *   - the decode stream's pieces concatenate to swifttok_decode's text, one id or 3 ids per step

@@ -11,12 +11,18 @@ corpus/load/precompiled_unigram.json   that model as tokenizer.json, built and s
 corpus/load/bpe_fallback_template.json  BPE with byte_fallback, normalizer/pre-tokenizer/decoder sequences,
                           TemplateProcessing for pairs, truncation and padding, serialized by `tokenizers`
 corpus/encode/tok<i>.txt  a mixed-script text for fuzz_encode's tokenizer i (first byte: special tokens on,
-                          tokenizer i; the order of run.sh's list)
-Each seed stays well under the run's -max_len so libFuzzer mutates it whole. Seeds are inputs only: no
+                          tokenizer i; the order of run.sh's list: gpt2, bert, t5, llama2, cl100k)
+corpus/encode/para<i>_<n>.txt  for tokenizer i, paragraphs of about n bytes (1500, 6000) composed here from a seeded
+                          generator (words of several scripts, numbers, code, whitespace runs, strings that
+                          look like special tokens), so fuzz_encode starts from long inputs too
+Each seed stays under the run's -max_len so libFuzzer mutates it whole.
+`make_seeds.py --text` writes the corpus/encode seeds only (no sentencepiece training). Seeds are inputs only: no
 expected output is derived from them.
 """
 import io
 import os
+import random
+import sys
 import tempfile
 
 import sentencepiece as spm
@@ -82,7 +88,63 @@ def write(path, data):
     print(f"{path}: {len(data)} bytes")
 
 
+# Word pools for the generated paragraphs: what tokenizers split differently (scripts, digits,
+# contractions, marks, symbols, code), not text taken from anywhere.
+WORDS = {
+    "latin": "the of and to in is was for on that with as by at from it this be are or an which have".split()
+             + "tokenizer lower lowest newer wider quick brown fox jumps lazy dog again river stone".split()
+             + ["caf\u00e9", "na\u00efve", "r\u00e9sum\u00e9", "\u00fcber", "stra\u00dfe", "se\u00f1or",
+                "I'm", "don't", "we'll", "they've", "O'Neil", "e.g.", "U.S.A."],
+    "cyrillic": ["\u043f\u0440\u0438\u0432\u0435\u0442", "\u043c\u0438\u0440", "\u0441\u043b\u043e\u0432\u043e"],
+    "greek": ["\u03ba\u03cc\u03c3\u03bc\u03bf\u03c2", "\u03bb\u03cc\u03b3\u03bf\u03c2"],
+    "cjk": ["\u4e16\u754c", "\u4f60\u597d", "\u65e5\u672c\u8a9e", "\u6771\u4eac", "\u3053\u3093\u306b\u3061\u306f",
+            "\u30ab\u30bf\u30ab\u30ca", "\ud55c\uad6d\uc5b4"],
+    "rtl": ["\u0645\u0631\u062d\u0628\u0627", "\u0627\u0644\u0639\u0627\u0644\u0645", "\u05e9\u05dc\u05d5\u05dd"],
+    "indic": ["\u0928\u092e\u0938\u094d\u0924\u0947", "\u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35"],
+    "symbols": ["\U0001F600", "\U0001F44D\U0001F3FD", "\u2764\ufe0f", "\u00a9", "\u2014", "\u2026", "\uff21\uff22",
+                "\u3000", "\u00a0", "e\u0301", "\ufb01", "\u2460"],
+    "special": ["<s>", "</s>", "[CLS]", "[SEP]", "[MASK]", "<unk>", "<|endoftext|>", "<pad>", "##ing"],
+    "code": ["def f(x):", "return x + 1", "{\"key\": [1, 2]}", "if (a && b) {", "}", "#include <stdio.h>",
+             "x = y ** 2", "http://example.com/a?b=c"],
+}
+SPACES = [" ", " ", " ", " ", "  ", "\t", "\n", "\n\n", " \n ", "\r\n", "   "]
+
+
+def paragraph(rng, size):
+    """About `size` bytes of UTF-8: sentences mostly of Latin words, the other pools mixed in."""
+    out, n = [], 0
+    pools = list(WORDS)
+    weights = [40, 4, 2, 6, 4, 2, 3, 2, 4]
+    while n < size:
+        pool = rng.choices(pools, weights)[0]
+        word = rng.choice(WORDS[pool])
+        if rng.random() < 0.08:
+            word = str(rng.randrange(10 ** rng.randrange(1, 8)))
+        if rng.random() < 0.05:
+            word = word.capitalize() if rng.random() < 0.7 else word.upper()
+        sep = rng.choice(SPACES) if rng.random() < 0.3 else " "
+        if rng.random() < 0.07:
+            sep = rng.choice([". ", ", ", "; ", "! ", "? ", ": ", ".\n"])
+        piece = word + sep
+        out.append(piece)
+        n += len(piece.encode())
+    return "".join(out)
+
+
+def write_text_seeds():
+    text = "Hello, world! I'm 123 caf\u00e9 \u4e16\u754c  \u0645\u0631\u062d\u0628\u0627 <s> [CLS] \U0001F600\n\tend".encode()
+    rng = random.Random(2024)
+    for i in range(5):
+        write(f"corpus/encode/tok{i}.txt", bytes([(i << 2) | 1]) + text)
+        for size in (1500, 6000):
+            flags = rng.randrange(4)
+            write(f"corpus/encode/para{i}_{size}.txt", bytes([(i << 2) | flags]) + paragraph(rng, size).encode())
+
+
 def main():
+    if "--text" in sys.argv[1:]:
+        write_text_seeds()
+        return
     os.makedirs(os.path.join(HERE, "corpus/model"), exist_ok=True)
     # The rule file's path is stored in the model: a fixed relative name keeps the seeds reproducible.
     cwd = os.getcwd()
@@ -127,10 +189,7 @@ def main():
     tok.enable_truncation(16, stride=2, strategy="longest_first")
     tok.enable_padding(length=20, pad_id=3, pad_token="[PAD]")
     write("corpus/load/bpe_fallback_template.json", tok.to_str().encode())
-
-    text = "Hello, world! I'm 123 caf\u00e9 \u4e16\u754c  \u0645\u0631\u062d\u0628\u0627 <s> [CLS] \U0001F600\n\tend".encode()
-    for i in range(4):
-        write(f"corpus/encode/tok{i}.txt", bytes([(i << 2) | 1]) + text)
+    write_text_seeds()
 
 
 if __name__ == "__main__":

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds and runs the coverage-guided libFuzzer targets of Tests/fuzz:
 #   fuzz_load    swifttok_tokenizer_from_bytes on arbitrary bytes (seeds: corpus/load, dictionary tokenizer.dict)
-#   fuzz_encode  swifttok_encode & co. on arbitrary text (seeds: corpus/encode) with, when ../shared is
-#                present, gpt2 (byte-level BPE, with the round-trip property), bert-base-uncased (WordPiece),
-#                t5 spiece.model (SentencePiece Unigram) and llama2 tokenizer.json (BPE with byte
-#                fallback), the input's first byte choosing; else a tiny built-in one;
-#                SWIFTTOK_FUZZ_TOKENIZER (see fuzz_encode.c) overrides
+#   fuzz_encode  swifttok_encode & co. on arbitrary text (seeds: corpus/encode, short texts and generated
+#                paragraphs of 1.5 and 6 KB) with, when ../shared is present, gpt2 (byte-level BPE, with
+#                the round-trip property), bert-base-uncased (WordPiece), t5 spiece.model (SentencePiece
+#                Unigram), llama2 tokenizer.json (BPE with byte fallback) and cl100k_base.tiktoken
+#                (round trip too), the input's first byte choosing; else a tiny built-in one;
+#                SWIFTTOK_FUZZ_TOKENIZER (see fuzz_encode.c) overrides. Inputs up to 8 KB (-max_len):
+#                the fast paths cut long texts into pieces, which short inputs never reach
 #   fuzz_model   SentencePiece .model bytes (protobuf) through swifttok_tokenizer_from_bytes, then encode,
 #                n-best, sampling and decode (seeds: corpus/model, made by make_seeds.py)
 # Usage: Tests/fuzz/run.sh [SECONDS per target, default 60] [target ...]
@@ -63,7 +65,7 @@ LD=()
 
 if [[ -z ${SWIFTTOK_FUZZ_TOKENIZER:-} && -f $SHARED/vocab/gpt2/tokenizer.json ]]; then
     V="$SHARED/vocab"
-    export SWIFTTOK_FUZZ_TOKENIZER="+$V/gpt2/tokenizer.json:$V/bert-base-uncased/tokenizer.json:$V/t5/spiece.model:$V/llama2/tokenizer.json"
+    export SWIFTTOK_FUZZ_TOKENIZER="+$V/gpt2/tokenizer.json:$V/bert-base-uncased/tokenizer.json:$V/t5/spiece.model:$V/llama2/tokenizer.json:+$V/cl100k_base/cl100k_base.tiktoken"
 fi
 echo "[fuzz] encode tokenizers: ${SWIFTTOK_FUZZ_TOKENIZER:-built-in WordLevel}"
 
@@ -79,9 +81,13 @@ for target in "${TARGETS[@]}"; do
     mkdir -p "$work"
     opts=()
     [[ $target == fuzz_load ]] && opts=(-dict="$HERE/tokenizer.dict")
-    # The BPE .model seed (256 byte pieces) is ~6 KB.
+    # The BPE .model seed (256 byte pieces) is ~6 KB; so are the longest encode seeds.
     maxlen=4096
     [[ $target == fuzz_model ]] && maxlen=8192
+    # Long encode seeds stay long when mutated (libFuzzer's mutation limit is at least the input's
+    # size); the default -len_control still grows the short ones slowly, which keeps most inputs
+    # fast. A 6 KB input costs ~0.2 s with the five tokenizers (12 KB seeds: ~12 exec/s in all).
+    [[ $target == fuzz_encode ]] && maxlen=8192
     # Replay saved reproducers of this target.
     shopt -s nullglob
     repro=("$HERE/regressions/$target"-*)
