@@ -53,7 +53,8 @@ package struct CharsMap: Sendable, Equatable {
     @inline(__always) static func label(_ u: UInt32) -> UInt32 { u & (0x8000_0000 | 0xFF) }
     @inline(__always) static func offset(_ u: UInt32) -> Int { Int((u >> 10) << ((u & (1 << 9)) >> 6)) }
 
-    /// Walks every node of the trie once (darts-clone shares suffix subtrees, so the trie is a DAG):
+    /// Walks every node of the trie once, NUL edges included since lookups treat NUL as a key byte
+    /// (darts-clone shares suffix subtrees, so the trie is a DAG):
     /// values must be offsets of UTF-8 replacements starting at a character boundary, and every
     /// node must stay inside the array.
     private func validateValues(_ bad: (String) -> TokenizerError) throws {
@@ -63,7 +64,7 @@ package struct CharsMap: Sendable, Equatable {
         var stack = [root]
         seen[root] = true
         while let pos = stack.popLast() {
-            for c in 1...255 {
+            for c in 0...255 {
                 let child = pos ^ c
                 guard child < units.count else { continue }
                 let unit = units[child]
