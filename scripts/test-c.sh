@@ -110,7 +110,7 @@ suite_valgrind() {
     [[ -x $OUT/test_capi_gcc ]] || run "$CC_GCC" "${CFLAGS[@]}" -O1 "$SRC" "${LINK[@]}" -o "$OUT/test_capi_gcc" || return 1
     # gpt2 (byte-level BPE) and bert (WordPiece) on the first texts: loading a vocabulary under
     # valgrind costs ~20-40 s with the debug library.
-    run valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
+    run valgrind --suppressions="$ROOT/Tests/c/valgrind.supp" --error-exitcode=99 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
         --track-origins=no -q "$OUT/test_capi_gcc" "${DATA_ARGS[@]}" "${CLI_ARGS[@]}" --limit "${VALGRIND_LIMIT:-20}" \
         --only gpt2,bert --rounds 1
 }
