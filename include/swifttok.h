@@ -27,8 +27,9 @@
  *   longer than SWIFTTOK_MAX_LENGTH ids, is SWIFTTOK_ERROR_INVALID_ARGUMENT with a message naming
  *   the limit, before any of it is read. Split longer texts (e.g. at line ends) and encode the parts.
  * - The calls whose working memory grows with their input (swifttok_encode, swifttok_encode_ids,
- *   swifttok_count_tokens[_up_to], swifttok_encode_batch[_flat], swifttok_decode[_batch], the
- *   decode streams' id lists, loading from bytes) check that the memory they will need can be
+ *   swifttok_count_tokens[_up_to], swifttok_encode_batch[_flat], swifttok_encode_nbest (k
+ *   encodings' worth), swifttok_encode_sample, swifttok_decode[_batch], the decode streams' id
+ *   lists, loading from bytes) check that the memory they will need can be
  *   allocated before they start, and return SWIFTTOK_ERROR_OUT_OF_MEMORY (the message says how
  *   much) when it cannot. The estimate is generous (ids-only encodes and counts: up to 64 bytes per
  *   input byte; full encodings: 512 bytes per token, found by counting the tokens first, which

@@ -46,6 +46,7 @@ public func swifttok_encode_nbest(_ tokenizer: OpaquePointer?, _ text: UnsafePoi
         guard k >= 1 && k <= Int(SWIFTTOK_NBEST_MAX) else {
             throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "k must be between 1 and \(SWIFTTOK_NBEST_MAX) (got \(UInt(bitPattern: k)))")
         }
+        try h.requireEncodingMemory(bytes, copies: k)
         let list = try h.tokenizer.nBestEncode(try validText(bytes), n: k, addSpecialTokens: flags.addSpecialTokens,
                                                offsets: flags.offsetType)
         out.pointee = NBestHandle(list).opaque
@@ -83,6 +84,7 @@ public func swifttok_encode_sample(_ tokenizer: OpaquePointer?, _ text: UnsafePo
         guard nbestSize >= -1 && nbestSize <= Int64(SWIFTTOK_NBEST_MAX) else {
             throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "nbest_size must be between -1 and \(SWIFTTOK_NBEST_MAX) (got \(nbestSize))")
         }
+        try h.requireEncodingMemory(bytes)
         var rng = SplitMix64(seed: seed)
         let e = try h.tokenizer.sampleEncode(try validText(bytes), alpha: alpha, nbestSize: Int(nbestSize), rng: &rng,
                                              addSpecialTokens: flags.addSpecialTokens, offsets: flags.offsetType)

@@ -51,8 +51,8 @@ extension TokenizerHandle {
     /// ids-only path (probed itself, far less memory), on the tokenizer without truncation or
     /// padding because the overflowing parts keep every token. Costs a count on inputs of
     /// WorkingMemory.probeFrom bytes or more, nothing below. An error from the count is left for
-    /// the encode itself to report.
-    func requireEncodingMemory(_ texts: [UInt8]?...) throws(CError) {
+    /// the encode itself to report. `copies`: encodings of that size the call makes (n-best lists).
+    func requireEncodingMemory(_ texts: [UInt8]?..., copies: Int = 1) throws(CError) {
         let total = texts.reduce(0) { $0 + ($1?.count ?? 0) }
         guard total >= WorkingMemory.probeFrom else { return }
         try requireMemory(total, perUnit: WorkingMemory.idsPerByte, "counting the tokens of \(total) bytes")
@@ -63,6 +63,7 @@ extension TokenizerHandle {
             }) else { return }
             tokens += n
         }
-        try requireMemory(tokens, perUnit: WorkingMemory.encodingPerToken, "an encoding of \(tokens) tokens")
+        try requireMemory(tokens, perUnit: WorkingMemory.encodingPerToken * copies,
+                          copies == 1 ? "an encoding of \(tokens) tokens" : "\(copies) encodings of about \(tokens) tokens")
     }
 }
