@@ -49,6 +49,11 @@ final class UnigramFastPath: Sendable {
     /// with NFC/NFKC, whose compositions join scalars, nor with a non-ASCII `Replace` pattern).
     let precompiledChecks: [(step: Int, map: CharsMap)]
     let stableAllowed: Bool
+    /// For `stepsKeep`: per byte, whether a table step changes it or a `Replace` pattern starts
+    /// with it (all bytes >= 0x80 too); whether there is a space-run step, a right strip.
+    let stepTouches: [Bool]
+    let stepSpaceRuns: Bool
+    let stepStripRight: Bool
 
     static let wordByte: UInt8 = 0
     static let separator: UInt8 = 1
@@ -140,6 +145,19 @@ final class UnigramFastPath: Sendable {
             }
         }
         self.steps = steps
+        var touches = [Bool](repeating: false, count: 256)
+        for b in 0x80..<256 { touches[b] = true }
+        for step in steps {
+            switch step {
+            case .table(let t): for b in 0..<128 where t[b] != [UInt8(b)] { touches[b] = true }
+            case .byteMap(let t): for b in 0..<128 where t[b] != UInt8(b) { touches[b] = true }
+            case .replace(let p, _): touches[Int(p[0])] = true
+            case .spaceRuns, .stripRight: break
+            }
+        }
+        stepTouches = touches
+        stepSpaceRuns = steps.contains { if case .spaceRuns = $0 { return true } else { return false } }
+        stepStripRight = steps.contains { if case .stripRight = $0 { return true } else { return false } }
         self.precompiledChecks = precompiledChecks
         self.stableAllowed = stableAllowed
         self.normalizer = normalizer
@@ -337,11 +355,13 @@ final class UnigramFastPath: Sendable {
         scratch.unigramWords.insert(w, hash: h, ids: out[start...])
     }
 
-    /// A word (or a stretch) normalized alone, split, and its pieces segmented (through the piece cache).
+    /// A word (or a stretch) normalized alone, split, and its pieces segmented. Its ids go to
+    /// the word caches (up to `maxPieceLength` bytes), so its pieces skip the piece cache.
     func encodeWordMiss(_ w: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch) throws {
+        let cachePieces = w.count > Models.BPE.Cache.maxPieceLength
         // Words of the word path skip steps that leave printable ASCII alone; stretches do not.
-        if steps.isEmpty || (!wordNeedsSteps && !byteClass.isEmpty) {
-            return try split(w, into: &out, scratch: &scratch)
+        if steps.isEmpty || (!wordNeedsSteps && !byteClass.isEmpty) || stepsKeep(w) {
+            return try split(w, cachePieces: cachePieces, into: &out, scratch: &scratch)
         }
         var a: [UInt8] = []
         var b: [UInt8] = []
@@ -352,7 +372,7 @@ final class UnigramFastPath: Sendable {
             scratch.unigramBuffer = a
             scratch.unigramBuffer2 = b
         }
-        try a.withUnsafeBufferPointer { try split($0, into: &out, scratch: &scratch) }
+        try a.withUnsafeBufferPointer { try split($0, cachePieces: cachePieces, into: &out, scratch: &scratch) }
     }
 
     /// The cut-based path: appends the ids of `text` (no added tokens in it).
@@ -403,7 +423,7 @@ final class UnigramFastPath: Sendable {
     /// An ASCII run (no CR): normalized by the steps, pre-tokenized, segmented through the cache.
     func encodeASCII(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch,
                      general: Tokenizer) throws {
-        if steps.isEmpty { return try split(text, into: &out, scratch: &scratch) }
+        if steps.isEmpty || stepsKeep(text) { return try split(text, into: &out, scratch: &scratch) }
         // Taken out of the scratch (not copied), so appends do not copy the buffers.
         var a: [UInt8] = []
         var b: [UInt8] = []
@@ -420,6 +440,23 @@ final class UnigramFastPath: Sendable {
             return
         }
         try a.withUnsafeBufferPointer { try split($0, into: &out, scratch: &scratch) }
+    }
+
+    /// Whether every step leaves the ASCII `text` as it is, so it needs no copy through them: no
+    /// byte that a table changes or a pattern starts with, no two spaces in a row when space runs
+    /// are replaced, no trailing whitespace when it is stripped. (A step that keeps the text
+    /// hands the next one the same text, so this holds for the sequence.)
+    @inline(__always)
+    func stepsKeep(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        stepTouches.withUnsafeBufferPointer { touches in
+            var previous: UInt8 = 0
+            for x in text {
+                if touches[Int(x)] || (stepSpaceRuns && x == 0x20 && previous == 0x20) { return false }
+                previous = x
+            }
+            if stepStripRight, let last = text.last, last == 0x20 || (0x09...0x0D).contains(last) { return false }
+            return true
+        }
     }
 
     /// `text` through the steps into `a` (`b` is a second buffer).
@@ -473,7 +510,8 @@ final class UnigramFastPath: Sendable {
 
     /// Pre-tokenizes normalized ASCII-run text and encodes its pieces: the Metaspace output of
     /// every pre-token is written once into one buffer, and pieces are slices of it.
-    func split(_ norm: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: inout FastScratch) throws {
+    func split(_ norm: UnsafeBufferPointer<UInt8>, cachePieces: Bool = true, into out: inout [UInt32],
+               scratch: inout FastScratch) throws {
         var buf: [UInt8] = []
         var bounds: [Int] = []
         swap(&buf, &scratch.unigramPiece)
@@ -532,7 +570,12 @@ final class UnigramFastPath: Sendable {
         }
         try buf.withUnsafeBufferPointer { b in
             for i in 1..<bounds.count where bounds[i] > bounds[i - 1] {
-                try encodePiece(UnsafeBufferPointer(rebasing: b[bounds[i - 1]..<bounds[i]]), into: &out, scratch: &scratch)
+                let piece = UnsafeBufferPointer(rebasing: b[bounds[i - 1]..<bounds[i]])
+                if cachePieces {
+                    try encodePiece(piece, into: &out, scratch: &scratch)
+                } else {
+                    try model.encodeIds(piece, into: &out, scratch: &scratch.unigram)
+                }
             }
         }
     }

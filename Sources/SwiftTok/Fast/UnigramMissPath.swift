@@ -27,7 +27,9 @@ extension UnigramFastPath {
             out += try general.generalIds(Array(stretch))
             return
         }
-        try a.withUnsafeBufferPointer { try split($0, into: &out, scratch: &scratch) }
+        // Up to `maxCachedStretch` bytes the stretch cache keeps its ids: no piece cache then.
+        let cachePieces = stretch.count > Self.maxCachedStretch
+        try a.withUnsafeBufferPointer { try split($0, cachePieces: cachePieces, into: &out, scratch: &scratch) }
     }
 
     /// Normalizes `text` into `a` with the byte steps when every non-ASCII scalar in it is
