@@ -8,6 +8,8 @@ over its documents, fixed seed) and written to a temp file; every engine encodes
   tokenizers  Tokenizer.encode_batch(docs, add_special_tokens=False), RAYON_NUM_THREADS=N
   tiktoken    Encoding.encode_ordinary_batch(docs, num_threads=N)
   sentencepiece  SentencePieceProcessor.encode(docs, num_threads=N) on the same vocabulary's .model file
+  gigatoken   Tokenizer(tokenizer.json).encode_batch_list(docs) (parallel=False for 1 thread), rows in PEERS
+  fastokens   Tokenizer.from_file(tokenizer.json).encode_batch_flat(docs), RAYON_NUM_THREADS=N, rows in PEERS
 Python engines run in their own subprocess per measurement (so the thread count applies), after a
 warm-up on the first 5% of the documents. MB = 10^6 bytes of UTF-8 input.
 
@@ -58,6 +60,14 @@ SENTENCEPIECE = {
     "t5": VOCAB / "t5" / "spiece.model",
 }
 
+# name -> the tokenizer.json-based engines that give tokenizers' ids exactly on the bench documents of
+# every group (checked on 1 MB each: gigatoken on both, fastokens on llama2 — it rejects Mistral's
+# Metaspace pre-tokenizer). The row's `tokens` column still checks their counts on every run.
+PEERS = {
+    "llama2": ("gigatoken", "fastokens"),
+    "mistral-7b": ("gigatoken",),
+}
+
 
 def resolve(f):
     """A vocabulary path; "converted:NAME" is the oracle's converted tokenizer.json of NAME."""
@@ -104,6 +114,19 @@ def worker(engine, vocab_file, path, threads):
         sp.encode(warm, num_threads=threads)
         ids, times = timed(lambda: sp.encode(docs, num_threads=threads))
         ntok = sum(len(x) for x in ids)
+    elif engine == "gigatoken":
+        import gigatoken
+        tok = gigatoken.Tokenizer(vocab_file)
+        parallel = False if threads == 1 else None
+        tok.encode_batch_list(warm, parallel=parallel)
+        ids, times = timed(lambda: tok.encode_batch_list(docs, parallel=parallel))
+        ntok = sum(len(x) for x in ids)
+    elif engine == "fastokens":
+        import fastokens
+        tok = fastokens.Tokenizer.from_file(vocab_file)
+        tok.encode_batch_flat(warm, add_special_tokens=False)
+        (ids, offsets), times = timed(lambda: tok.encode_batch_flat(docs, add_special_tokens=False))
+        ntok = len(ids) // 4
     else:
         from oracle.reference import tiktoken_encoding
         enc = tiktoken_encoding(vocab_file)
@@ -189,7 +212,8 @@ def main():
         files[g].write_text("".join(json.dumps(d) + "\n" for d in sample_docs(g, mb)), encoding="utf-8")
     rows = []
     head = (f"{'vocab':<18}{'corpus':<7}{'thr':>4}{'pass':>6}{'swifttok':>10}{'tokenizers':>12}{'tiktoken':>10}"
-            f"{'x tokenizers':>14}{'x tiktoken':>12}{'spm':>8}{'x spm':>8}  tokens")
+            f"{'x tokenizers':>14}{'x tiktoken':>12}{'spm':>8}{'x spm':>8}{'giga':>8}{'x giga':>8}"
+            f"{'fastok':>8}{'x fast':>8}  tokens")
     print("MB/s of UTF-8 input (higher is better)\n" + head + "\n" + "-" * (len(head) + 6))
     for v in vocabs:
         sw_file, hf_file, tt_name = VOCABS[v]
@@ -200,7 +224,10 @@ def main():
                 hf = run_python("tokenizers", hf_file, files[g], n) if hf_file else None
                 tt = run_python("tiktoken", tt_name, files[g], n) if tt_name else None
                 sp = run_python("sentencepiece", SENTENCEPIECE[v], files[g], n) if v in SENTENCEPIECE else None
-                counts = {k: r["tokens"] for k, r in (("tokenizers", hf), ("tiktoken", tt)) if r}
+                peers = {e: run_python(e, hf_file, files[g], n) for e in PEERS.get(v, ())}
+                gt, ft = peers.get("gigatoken"), peers.get("fastokens")
+                counts = {k: r["tokens"] for k, r in (("tokenizers", hf), ("tiktoken", tt), ("gigatoken", gt),
+                                                      ("fastokens", ft)) if r}
                 sw_tokens = round(sw["tokens_per_byte"] * sw["bytes"]) if "tokens_per_byte" in sw else None
                 same = "?" if sw_tokens is None else (
                     "same" if all(abs(sw_tokens - c) <= 0 for c in counts.values()) else f"DIFFER {counts}")
@@ -210,14 +237,15 @@ def main():
                     ratio = lambda r: None if (s is None or not speed(r)) else s / speed(r)  # noqa: E731
                     line = (f"{v:<18}{g:<7}{n:>4}{kind:>6}{fmt(s):>10}{fmt(speed(hf)):>12}"
                             f"{fmt(speed(tt)):>10}{fmt(ratio(hf)):>13}x{fmt(ratio(tt)):>11}x"
-                            f"{fmt(speed(sp)):>8}{fmt(ratio(sp)):>7}x  {same}")
+                            f"{fmt(speed(sp)):>8}{fmt(ratio(sp)):>7}x{fmt(speed(gt)):>8}{fmt(ratio(gt)):>7}x"
+                            f"{fmt(speed(ft)):>8}{fmt(ratio(ft)):>7}x  {same}")
                     if sp and sw_tokens is not None and sp["tokens"] != sw_tokens:
                         line += f" (sentencepiece: {sp['tokens']} tokens)"
                     if "error" in sw:
                         line += f"  swifttok: {sw['error']}"
                     print(line, flush=True)
                 rows.append({"vocab": v, "corpus": g, "threads": n, "swifttok": sw, "tokenizers": hf,
-                             "tiktoken": tt, "sentencepiece": sp})
+                             "tiktoken": tt, "sentencepiece": sp, **peers})
     if a.json:
         Path(a.json).write_text(json.dumps(rows, indent=1))
     return 0

@@ -23,7 +23,8 @@ struct ByteSliceTable: Sendable {
     private var values: [UInt32] = []
     /// Key index + 1 of each slot (0 = empty), to update values in place while building.
     private var slotKeys: [UInt32] = []
-    private var slots: [Slot] = []
+    /// On 2 MB pages when large (a vocabulary): probed at random (see `HugePageBuffer`).
+    private var slots = HugePageBuffer(repeating: Slot(), count: 0)
     private var mask = 0
 
     /// Number of distinct keys.
@@ -37,7 +38,7 @@ struct ByteSliceTable: Sendable {
         var capacity = 16
         while capacity < keys.count * 2 { capacity <<= 1 }
         mask = capacity - 1
-        slots = [Slot](repeating: Slot(), count: capacity)
+        slots = HugePageBuffer(repeating: Slot(), count: capacity)
         slotKeys = [UInt32](repeating: 0, count: capacity)
         blob.reserveCapacity(keys.reduce(0) { $0 + $1.0.count })
         values.reserveCapacity(keys.count)
@@ -104,13 +105,12 @@ struct ByteSliceTable: Sendable {
     @inline(__always)
     func get(_ key: UnsafeBufferPointer<UInt8>, hash h: UInt32) -> UInt32? {
         var i = Int(truncatingIfNeeded: h) & mask
-        return slots.withUnsafeBufferPointer { slots in
-            while true {
-                let s = slots[i]
-                if s.lengthPlusOne == 0 { return nil }
-                if s.hash == h && equal(s, key) { return s.value }
-                i = (i + 1) & mask
-            }
+        let slots = self.slots.base
+        while true {
+            let s = slots[i]
+            if s.lengthPlusOne == 0 { return nil }
+            if s.hash == h && equal(s, key) { return s.value }
+            i = (i + 1) & mask
         }
     }
 

@@ -22,7 +22,8 @@ extension Models.BPE {
             var valueStart: UInt32 = 0
         }
 
-        private var slots: [Slot]
+        /// On 2 MB pages when large: probed at random (see `HugePageBuffer`).
+        private var slots: HugePageBuffer<Slot>
         private var keys: [UInt8] = []
         private var values: [UInt32] = []
         private var count = 0
@@ -36,7 +37,7 @@ extension Models.BPE {
         public init(capacity: Int = 1 << 16, maxCapacity: Int = 0) {
             var n = 64
             while n < capacity { n <<= 1 }
-            slots = [Slot](repeating: Slot(), count: n)
+            slots = HugePageBuffer(repeating: Slot(), count: n)
             var m = n
             while m < maxCapacity { m <<= 1 }
             maxSlots = m
@@ -47,25 +48,24 @@ extension Models.BPE {
         func lookup(_ piece: UnsafeBufferPointer<UInt8>, hash h: UInt32, into out: inout [UInt32]) -> Bool {
             let mask = slots.count - 1
             var i = Int(h) & mask
-            return slots.withUnsafeBufferPointer { s in
-                while true {
-                    let slot = s[i]
-                    if slot.keyStart == 0 { return false }
-                    if slot.hash == h && Int(slot.keyLength) == piece.count {
-                        let start = Int(slot.keyStart - 1)
-                        let equal = keys.withUnsafeBufferPointer { k in
-                            guard let kb = k.baseAddress, let pb = piece.baseAddress else { return piece.isEmpty }
-                            return ByteSliceTable.bytesEqual(kb + start, pb, piece.count)
-                        }
-                        if equal {
-                            values.withUnsafeBufferPointer { v in
-                                out.append(contentsOf: UnsafeBufferPointer(rebasing: v[Int(slot.valueStart)..<(Int(slot.valueStart) + Int(slot.valueLength))]))
-                            }
-                            return true
-                        }
+            let s = slots.base
+            while true {
+                let slot = s[i]
+                if slot.keyStart == 0 { return false }
+                if slot.hash == h && Int(slot.keyLength) == piece.count {
+                    let start = Int(slot.keyStart - 1)
+                    let equal = keys.withUnsafeBufferPointer { k in
+                        guard let kb = k.baseAddress, let pb = piece.baseAddress else { return piece.isEmpty }
+                        return ByteSliceTable.bytesEqual(kb + start, pb, piece.count)
                     }
-                    i = (i + 1) & mask
+                    if equal {
+                        values.withUnsafeBufferPointer { v in
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: v[Int(slot.valueStart)..<(Int(slot.valueStart) + Int(slot.valueLength))]))
+                        }
+                        return true
+                    }
                 }
+                i = (i + 1) & mask
             }
         }
 
@@ -76,6 +76,7 @@ extension Models.BPE {
             } else if (count + 1) * 2 > slots.count {
                 if slots.count < maxSlots { grow() } else { clear() }
             }
+            if !isKnownUniquelyReferenced(&slots) { slots = HugePageBuffer(copying: slots) }
             let mask = slots.count - 1
             var i = Int(h) & mask
             while slots[i].keyStart != 0 { i = (i + 1) & mask }
@@ -89,9 +90,10 @@ extension Models.BPE {
         /// Twice the slots, the entries placed again by their stored hashes (keys and values stay).
         private mutating func grow() {
             let old = slots
-            slots = [Slot](repeating: Slot(), count: old.count * 2)
+            slots = HugePageBuffer(repeating: Slot(), count: old.count * 2)
             let mask = slots.count - 1
-            for slot in old where slot.keyStart != 0 {
+            for j in 0..<old.count where old[j].keyStart != 0 {
+                let slot = old[j]
                 var i = Int(slot.hash) & mask
                 while slots[i].keyStart != 0 { i = (i + 1) & mask }
                 slots[i] = slot
@@ -100,7 +102,11 @@ extension Models.BPE {
 
         /// Empties the cache, keeping its memory.
         public mutating func clear() {
-            for i in slots.indices { slots[i] = Slot() }
+            if isKnownUniquelyReferenced(&slots) {
+                slots.base.update(repeating: Slot(), count: slots.count)
+            } else {
+                slots = HugePageBuffer(repeating: Slot(), count: slots.count)
+            }
             keys.removeAll(keepingCapacity: true)
             values.removeAll(keepingCapacity: true)
             count = 0

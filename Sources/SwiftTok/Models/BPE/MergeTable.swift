@@ -11,7 +11,8 @@ extension Models.BPE {
 
         static let absent = UInt32.max
 
-        private var entries: [Entry]
+        /// On 2 MB pages: first-seen words probe it at random (see `HugePageBuffer`).
+        private var entries: HugePageBuffer<Entry>
         private var shift: UInt64
         /// Number of distinct pairs.
         private(set) var count = 0
@@ -20,7 +21,7 @@ extension Models.BPE {
             var bits: UInt64 = 4
             while (1 << bits) < Swift.max(16, n * 2) { bits += 1 }
             shift = 64 - bits
-            entries = [Entry](repeating: Entry(key: 0, rank: MergeTable.absent, newId: 0), count: 1 << Int(bits))
+            entries = HugePageBuffer(repeating: Entry(key: 0, rank: MergeTable.absent, newId: 0), count: 1 << Int(bits))
         }
 
         @inline(__always)
@@ -33,6 +34,7 @@ extension Models.BPE {
 
         /// Sets the merge of a pair; a pair given again takes its new rank (the last one wins).
         mutating func set(_ left: UInt32, _ right: UInt32, rank: UInt32, newId: UInt32) {
+            if !isKnownUniquelyReferenced(&entries) { entries = HugePageBuffer(copying: entries) }
             let k = MergeTable.key(left, right)
             let mask = entries.count - 1
             var i = slot(k)
@@ -57,21 +59,21 @@ extension Models.BPE {
         @inline(__always)
         func lookup(_ left: UInt32, _ right: UInt32) -> (rank: UInt32, newId: UInt32) {
             let k = MergeTable.key(left, right)
-            return entries.withUnsafeBufferPointer { e in
-                let mask = e.count - 1
-                var i = slot(k)
-                while true {
-                    let entry = e[i]
-                    if entry.rank == MergeTable.absent { return (MergeTable.absent, 0) }
-                    if entry.key == k { return (entry.rank, entry.newId) }
-                    i = (i + 1) & mask
-                }
+            let e = entries.base
+            let mask = entries.count - 1
+            var i = slot(k)
+            while true {
+                let entry = e[i]
+                if entry.rank == MergeTable.absent { return (MergeTable.absent, 0) }
+                if entry.key == k { return (entry.rank, entry.newId) }
+                i = (i + 1) & mask
             }
         }
 
         /// Calls `body(left, right)` for every merge, in no particular order.
         func forEachPair(_ body: (UInt32, UInt32) -> Void) {
-            for e in entries where e.rank != MergeTable.absent {
+            for i in 0..<entries.count where entries[i].rank != MergeTable.absent {
+                let e = entries[i]
                 body(UInt32(truncatingIfNeeded: e.key >> 32), UInt32(truncatingIfNeeded: e.key))
             }
         }
@@ -80,7 +82,8 @@ extension Models.BPE {
         var sortedPairs: [(left: UInt32, right: UInt32, rank: UInt32)] {
             var out: [(left: UInt32, right: UInt32, rank: UInt32)] = []
             out.reserveCapacity(count)
-            for e in entries where e.rank != MergeTable.absent {
+            for i in 0..<entries.count where entries[i].rank != MergeTable.absent {
+                let e = entries[i]
                 out.append((UInt32(truncatingIfNeeded: e.key >> 32), UInt32(truncatingIfNeeded: e.key), e.rank))
             }
             out.sort { ($0.rank, $0.left, $0.right) < ($1.rank, $1.left, $1.right) }
