@@ -87,30 +87,16 @@ extension SentencePiece {
         /// edge of its trie (a DAG: darts-clone shares subtrees, so each node is visited once).
         static func charsMapAllowsCuts(_ map: CharsMap) -> Bool {
             let units = map.units
-            guard !units.isEmpty else { return true }
-            let root = CharsMap.offset(units[0])
+            let root = map.root
             guard root < units.count else { return true }
             func replacement(_ unit: Int, _ next: Int) -> ArraySlice<UInt8>? {
                 guard CharsMap.hasLeaf(units[unit]) else { return nil }
                 return map.normalized[map.replacement(at: CharsMap.value(units[next]))]
             }
-            /// Calls `edge(from, label, childUnit, next)` for every edge reachable from `start`.
+            /// Calls `edge(from, label, childUnit, next)` for every edge reachable from `start`
+            /// (NUL edges too); false when one leads outside the array.
             func walk(_ start: Int, _ edge: (Int, Int, Int, Int) -> Bool) -> Bool {
-                var seen = Set<Int>([start])
-                var stack = [start]
-                while let pos = stack.popLast() {
-                    // Label 0 too: spm's lookups treat NUL as an ordinary key byte (a leaf unit,
-                    // reached by 0 from its node, fails the label check).
-                    for c in 0...255 {
-                        let child = pos ^ c
-                        guard child < units.count, CharsMap.label(units[child]) == UInt32(c) else { continue }
-                        let next = child ^ CharsMap.offset(units[child])
-                        guard next < units.count else { return false }
-                        if !edge(pos, c, child, next) { return false }
-                        if seen.insert(next).inserted { stack.append(next) }
-                    }
-                }
-                return true
+                map.forEachEdge(from: start) { from, c, child, next in next < units.count && edge(from, c, child, next) }
             }
             let everyEdge = walk(root) { from, c, child, next in
                 // No key has a space after its first byte.

@@ -53,16 +53,17 @@ package struct CharsMap: Sendable, Equatable {
     @inline(__always) static func label(_ u: UInt32) -> UInt32 { u & (0x8000_0000 | 0xFF) }
     @inline(__always) static func offset(_ u: UInt32) -> Int { Int((u >> 10) << ((u & (1 << 9)) >> 6)) }
 
-    /// Walks every node of the trie once, NUL edges included since lookups treat NUL as a key byte
-    /// (darts-clone shares suffix subtrees, so the trie is a DAG):
-    /// values must be offsets of UTF-8 replacements starting at a character boundary, and every
-    /// node must stay inside the array.
-    private func validateValues(_ bad: (String) -> TokenizerError) throws {
+    /// Calls `body(from, label, child, next)` for every edge of the trie reachable from node
+    /// `start`, each node expanded once (darts-clone shares suffix subtrees, so the trie is a DAG),
+    /// until `body` returns false (then false). Labels 0...255: lookups treat NUL as a key byte.
+    /// `child` is the edge's unit, `next` the node it leads to; a `next` outside the array is
+    /// passed to `body` but not expanded.
+    package func forEachEdge(from start: Int,
+                             _ body: (_ from: Int, _ label: Int, _ child: Int, _ next: Int) throws -> Bool) rethrows -> Bool {
+        guard start >= 0 && start < units.count else { return true }
         var seen = [Bool](repeating: false, count: units.count)
-        let root = Self.offset(units[0])
-        guard root < units.count else { return }  // no keys: every lookup misses
-        var stack = [root]
-        seen[root] = true
+        var stack = [start]
+        seen[start] = true
         while let pos = stack.popLast() {
             for c in 0...255 {
                 let child = pos ^ c
@@ -70,21 +71,34 @@ package struct CharsMap: Sendable, Equatable {
                 let unit = units[child]
                 guard Self.label(unit) == UInt32(c) else { continue }
                 let next = child ^ Self.offset(unit)
-                guard next < units.count else { throw bad("the trie does not decode: unit \(child) points outside the array") }
-                if Self.hasLeaf(unit) {
-                    let v = Self.value(units[next])
-                    guard v <= normalized.count else {
-                        throw bad("a replacement offset \(v) is past the end of the \(normalized.count) byte(s) of strings")
-                    }
-                    guard v == normalized.count || normalized[v] & 0xC0 != 0x80 else {
-                        throw bad("a replacement offset \(v) is not at a character boundary")
-                    }
-                }
-                if !seen[next] {
+                if try !body(pos, c, child, next) { return false }
+                if next < units.count && !seen[next] {
                     seen[next] = true
                     stack.append(next)
                 }
             }
+        }
+        return true
+    }
+
+    /// The trie's root node (may be outside the array: then no key matches).
+    package var root: Int { Self.offset(units[0]) }
+
+    /// Every reachable edge (`forEachEdge`) must stay inside the array, and every value must be
+    /// the offset of a UTF-8 replacement starting at a character boundary.
+    private func validateValues(_ bad: (String) -> TokenizerError) throws {
+        _ = try forEachEdge(from: root) { _, _, child, next in
+            guard next < units.count else { throw bad("the trie does not decode: unit \(child) points outside the array") }
+            if Self.hasLeaf(units[child]) {
+                let v = Self.value(units[next])
+                guard v <= normalized.count else {
+                    throw bad("a replacement offset \(v) is past the end of the \(normalized.count) byte(s) of strings")
+                }
+                guard v == normalized.count || normalized[v] & 0xC0 != 0x80 else {
+                    throw bad("a replacement offset \(v) is not at a character boundary")
+                }
+            }
+            return true
         }
     }
 

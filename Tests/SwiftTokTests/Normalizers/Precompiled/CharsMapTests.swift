@@ -78,6 +78,9 @@ import Testing
         #expect(Self.error([0, 0, 0, 0])?.message.contains("empty") == true)
         // A root (offset 1) whose child for byte 3 (unit 2) points far outside the array.
         #expect(Self.error([16, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0x03, 0xFC, 0xFF, 0x7F, 0, 0, 0, 0])?.message.contains("outside") == true)
+        // A root (offset 1) whose NUL edge (unit 1, a leaf) leads to unit 0, whose value 1024 is
+        // past the (empty) strings: lookups treat NUL as a key byte, so it must be checked too.
+        #expect(Self.error([8, 0, 0, 0, 0x00, 0x04, 0, 0, 0x00, 0x05, 0, 0])?.message.contains("past the end") == true)
         // Strings that are not UTF-8.
         #expect(Self.error([4, 0, 0, 0, 0, 0, 0, 0, 0xFF])?.message.contains("UTF-8") == true)
         // Truncating or flipping bytes of a real blob never crashes.
