@@ -269,10 +269,10 @@ let maxLength = Int(Int32.max)
 
 /// Refuses a length above SWIFTTOK_MAX_LENGTH, naming the limit. A size_t above PTRDIFF_MAX
 /// arrives as a negative Int: no real buffer is that long either.
-func checkLength(_ length: Int, _ name: String, _ unit: String) throws(CError) {
+func checkLength(_ length: Int, _ name: @autoclosure () -> String, _ unit: String) throws(CError) {
     guard length >= 0, length <= maxLength else {
         throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT,
-                     "\(name) has \(UInt(bitPattern: length)) \(unit), above the limit of \(maxLength) (SWIFTTOK_MAX_LENGTH)")
+                     "\(name()) has \(UInt(bitPattern: length)) \(unit), above the limit of \(maxLength) (SWIFTTOK_MAX_LENGTH)")
     }
 }
 

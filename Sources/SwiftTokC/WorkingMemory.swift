@@ -27,7 +27,7 @@ enum WorkingMemory {
 /// failure instead of aborting the caller's process. It cannot promise (another thread may take
 /// the memory in between, and with overcommit the kernel may still kill the process later), but
 /// it turns an address-space or ulimit cap into a status.
-func requireMemory(_ units: Int, perUnit: Int, _ what: String) throws(CError) {
+func requireMemory(_ units: Int, perUnit: Int, _ what: @autoclosure () -> String) throws(CError) {
     guard units >= WorkingMemory.probeFrom else { return }
     let (bytes, overflow) = units.multipliedReportingOverflow(by: perUnit)
     // Mapped and unmapped as malloc maps blocks this large (so under the same limits and
@@ -36,7 +36,7 @@ func requireMemory(_ units: Int, perUnit: Int, _ what: String) throws(CError) {
     let p = overflow ? MAP_FAILED : mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
     guard let p, p != MAP_FAILED else {
         throw CError(SWIFTTOK_ERROR_OUT_OF_MEMORY,
-                     "out of memory: \(what) needs about \(overflow ? "more than \(Int.max)" : "\(bytes)") bytes of working memory")
+                     "out of memory: \(what()) needs about \(overflow ? "more than \(Int.max)" : "\(bytes)") bytes of working memory")
     }
     munmap(p, bytes)
 }
