@@ -57,13 +57,15 @@ struct FastScratch {
     var unigramHot: HotPieceCache
     let unigramHotMask: Int
     /// Unigram: flags per scalar (inert beside a cut, stable under the normalizer: see
-    /// `UnigramFastPath.scalarHas`); 0 = nothing decided yet. Allocated on first use.
-    var unigramScalars: [UInt8] = []
+    /// `UnigramFastPath.scalarHas`); 0 = nothing decided yet. Pages of 256 scalars (index
+    /// `scalar >> 8`), each allocated on first use.
+    var unigramScalars: [[UInt8]] = []
 
     /// Caches sized for a worker of a batch; short calls borrow one warm from the tokenizer's
     /// `ScratchPool`, so none is built per call.
     init() {
-        bpeCache = Models.BPE.Cache(capacity: 1 << 18)
+        // Grows to its full size as pieces come: a first call does not zero 4 MB it may not use.
+        bpeCache = Models.BPE.Cache(capacity: 1 << 12, maxCapacity: 1 << 18)
         unigramWords = Models.BPE.Cache(capacity: 1 << 14, maxCapacity: 1 << 19)
         unigramStretches = Models.BPE.Cache(capacity: 1 << 10, maxCapacity: 1 << 17)
         unigramHot = HotPieceCache(log2Size: 12)

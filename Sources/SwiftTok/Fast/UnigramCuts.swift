@@ -40,11 +40,16 @@ extension UnigramFastPath {
     /// decided on first use by this worker.
     @inline(__always)
     func scalarHas(_ property: UInt8, _ scalar: UInt32, _ scratch: inout FastScratch) -> Bool {
-        if scratch.unigramScalars.isEmpty { scratch.unigramScalars = [UInt8](repeating: 0, count: 0x110000) }
-        let flags = scratch.unigramScalars[Int(scalar)]
+        // Pages of 256 scalars, made when a scalar of theirs is first seen: a flat table of every
+        // scalar would zero 1.1 MB on a worker's first non-ASCII byte.
+        let page = Int(scalar >> 8)
+        let index = Int(scalar & 0xFF)
+        if scratch.unigramScalars.isEmpty { scratch.unigramScalars = [[UInt8]](repeating: [], count: 0x1100) }
+        if scratch.unigramScalars[page].isEmpty { scratch.unigramScalars[page] = [UInt8](repeating: 0, count: 256) }
+        let flags = scratch.unigramScalars[page][index]
         if flags & (property << 1) != 0 { return flags & property != 0 }
         let has = property == Self.scalarInert ? computeInert(scalar) : computeStable(scalar)
-        scratch.unigramScalars[Int(scalar)] = flags | (property << 1) | (has ? property : 0)
+        scratch.unigramScalars[page][index] = flags | (property << 1) | (has ? property : 0)
         return has
     }
 

@@ -86,3 +86,14 @@ public indirect enum Normalizer: Sendable {
         }
     }
 }
+
+extension Normalizer {
+    /// Whether this normalizer (or one in its sequence) reads `NormalizerTables`.
+    var readsUnicodeTables: Bool {
+        switch self {
+        case .nfc, .nfd, .nfkc, .nfkd, .stripAccents, .bert: return true
+        case .sequence(let items): return items.contains { $0.readsUnicodeTables }
+        case .lowercase, .strip, .replace, .prepend, .byteLevel, .nmt, .precompiled: return false
+        }
+    }
+}

@@ -38,6 +38,11 @@ enum NormalizerTables {
 
     static let data: Data = build()
 
+    /// Builds the tables now (once per process), so a tokenizer whose normalizer reads them pays
+    /// for that at load rather than in the first encode that meets a non-ASCII scalar.
+    @discardableResult
+    static func prepare() -> Int { data.flags.count }
+
     @inline(__always)
     static func flags(_ c: UInt32) -> UInt8 {
         c < 0x110000 ? data.flags.withUnsafeBufferPointer { $0[Int(c)] } : 0

@@ -21,6 +21,7 @@ public struct Tokenizer: Sendable {
     mutating func refreshFastPath() {
         fastPath = allowsFastPath ? FastPath.make(for: self) : nil
         scratchPool = ScratchPool()
+        if let normalizer, normalizer.readsUnicodeTables { NormalizerTables.prepare() }
     }
 
     public init(model: Model, normalizer: Normalizer? = nil, preTokenizer: PreTokenizer? = nil,
