@@ -89,6 +89,27 @@ def test_load_errors(tmp_path):
         swifttok.Tokenizer.from_buffer("a str is not bytes")
 
 
+def test_errors_pickle_with_their_status(tmp_path):
+    """A library error crosses process boundaries (multiprocessing, concurrent.futures) intact."""
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    from swifttok import SwiftTokMemoryError
+
+    e = raises(Status.IO, swifttok.Tokenizer.from_file, tmp_path / "missing.json")
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is SwiftTokError and back.status == Status.IO
+    assert back.message == e.message and str(back) == str(e)
+    memory = SwiftTokError(Status.OUT_OF_MEMORY, "out of memory: a test")
+    assert type(memory) is SwiftTokMemoryError
+    back = pickle.loads(pickle.dumps(memory))
+    assert type(back) is SwiftTokMemoryError and isinstance(back, MemoryError) and str(back) == str(memory)
+    with ProcessPoolExecutor(1) as pool:
+        with pytest.raises(SwiftTokError) as info:
+            pool.submit(swifttok.Tokenizer.from_file, str(tmp_path / "missing.json")).result()
+    assert info.value.status == Status.IO and "missing.json" in str(info.value)
+
+
 def test_argument_errors():
     tok = swifttok.Tokenizer.from_str(tiny_json())
     raises(Status.INVALID_UTF8, tok.encode, b"\xff\xfe")

@@ -56,6 +56,11 @@ class SwiftTokError(Exception):
         name = status.name if isinstance(status, Status) else f"status {status}"
         super().__init__(f"{message} [{name}]" if message else f"[{name}]")
 
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Pickled as its constructor's arguments (Exception's default passes only the formatted
+        # text), so an error crosses multiprocessing and concurrent.futures with its status.
+        return (type(self), (int(self.status), self.message), self.__dict__)
+
 
 class SwiftTokMemoryError(SwiftTokError, MemoryError):
     """The memory a call needs could not be had (the library checks before it allocates)."""
