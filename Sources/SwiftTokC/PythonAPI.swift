@@ -49,7 +49,7 @@ struct CPython {
     let gcEnable: (@convention(c) () -> Int32)?
     /// Whether lists are PyListObjects of the 64-bit GIL build layout (`listItemsLayoutHolds`):
     /// then a new list's items are stored straight into its `ob_item` array, as the
-    /// PyList_SET_ITEM macro does, instead of a PyList_SetItem call per id (~6% of a batch).
+    /// PyList_SET_ITEM macro does, instead of a PyList_SetItem call per id.
     var directListItems = false
 
     init?(_ a: swifttok_python_api) {
@@ -289,23 +289,16 @@ final class PythonBinding {
             py.decref(list)
             return py.raise(fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "no ids buffer for \(count) ids"), LastError.current)
         }
-        if let items = py.items(of: list) {
-            for i in 0..<count {
-                // A NULL left in the array on failure is fine: the list's deallocation skips NULLs.
-                guard let v = int(py, ids[i]) else {
-                    py.decref(list)
-                    return nil
-                }
-                items[i] = v  // The list owns the new reference, as with PyList_SET_ITEM.
-            }
-            return list
-        }
+        let items = py.items(of: list)
         for i in 0..<count {
+            // NULLs left in the list on failure are fine: its deallocation skips them.
             guard let v = int(py, ids[i]) else {
                 py.decref(list)
                 return nil
             }
-            _ = py.listSetItem(list, i, v)  // Steals `v`; cannot fail for an index in range.
+            // Either way the list takes over the new reference (PyList_SET_ITEM / PyList_SetItem,
+            // which cannot fail for an index in range).
+            if let items { items[i] = v } else { _ = py.listSetItem(list, i, v) }
         }
         return list
     }

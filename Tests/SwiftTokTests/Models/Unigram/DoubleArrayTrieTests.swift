@@ -5,22 +5,9 @@ import Testing
 /// query that is a key is reported, shortest first, with that key's value and score (the last of a
 /// repeated key), and nothing else.
 @Suite struct DoubleArrayTrieTests {
-    /// A deterministic generator (SplitMix64), so a failure reproduces.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// Keys over a small alphabet (many shared prefixes), plus bytes 0x00, 0x80 and 0xFF at the ends
     /// of the label range; some keys repeated, some empty.
-    static func randomKeys(_ rng: inout Rng, count: Int) -> [[UInt8]] {
+    static func randomKeys(_ rng: inout SplitMix, count: Int) -> [[UInt8]] {
         let alphabet: [UInt8] = [0x00, 0x61, 0x62, 0x63, 0x80, 0xE2, 0xFF]
         var keys: [[UInt8]] = []
         for _ in 0..<count {
@@ -35,7 +22,7 @@ import Testing
     }
 
     @Test func prefixesMatchDictionary() {
-        var rng = Rng(state: 12345)
+        var rng = SplitMix(seed: 12345)  // Deterministic, so a failure reproduces.
         var checkedHits = 0
         for round in 0..<40 {
             let keys = Self.randomKeys(&rng, count: 1 + rng.below(round < 20 ? 30 : 600))
@@ -73,4 +60,8 @@ import Testing
         }
         #expect(checkedHits > 1000)
     }
+}
+
+private extension SplitMix {
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
