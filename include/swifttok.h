@@ -599,7 +599,8 @@ typedef struct _object swifttok_py_object;
 
 /** The CPython functions the library calls, and two objects; every field must be set except the optional ones. */
 typedef struct swifttok_python_api {
-    /** sizeof(swifttok_python_api) as the caller compiled it (a shorter table is refused). */
+    /** sizeof(swifttok_python_api) as the caller compiled it (a table shorter than through
+     *  gc_enable is refused; the fields after it are then taken as NULL). */
     size_t size;
     /** The exception class failures raise, called as error_class(status, message). */
     swifttok_py_object *error_class;
@@ -639,6 +640,10 @@ typedef struct swifttok_python_api {
      *  lists, traversing them all, cost ~12% of the batch. */
     int (*gc_disable)(void);                                                            /* PyGC_Disable */
     int (*gc_enable)(void);                                                             /* PyGC_Enable */
+    /** Optional, and may be left out of the table (api->size up to gc_enable is taken): without
+     *  them encode_batch_ids takes no `flat` argument. They make its bytearrays. */
+    swifttok_py_object *(*bytearray_from_string_and_size)(const char *bytes, ptrdiff_t size); /* PyByteArray_FromStringAndSize */
+    char *(*bytearray_as_string)(swifttok_py_object *bytearray);                        /* PyByteArray_AsString */
 } swifttok_python_api;
 
 /**
@@ -658,6 +663,10 @@ swifttok_status swifttok_python_bind(const swifttok_python_api *api);
  *   count_tokens(text, add_special_tokens=True) -> int         (swifttok_count_tokens)
  *   encode_batch_ids(texts: list, add_special_tokens, num_threads) -> list of lists of int, or None
  *                                                               (swifttok_encode_batch, padded alike)
+ *   encode_batch_ids(texts, add_special_tokens, num_threads, True) -> (ids, starts) or None: the
+ *          same ids flat, as two new bytearrays in native byte order: ids of uint32_t and starts of
+ *          count + 1 size_t, input i being ids[starts[i]:starts[i + 1]] (swifttok_encode_batch_flat;
+ *          needs the optional bytearray fields of the table: without them, the fallback's result)
  *   encode(text, pair, add_special_tokens) -> (ids, type_ids, tokens, offsets, attention_mask,
  *          special_tokens_mask, word_ids, overflowing) or None: lists (offsets in characters, as
  *          (start, end) tuples; word ids int or None), overflowing a tuple of such tuples

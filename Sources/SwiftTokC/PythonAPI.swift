@@ -47,12 +47,15 @@ struct CPython {
     let capsuleGetPointer: @convention(c) (PyObject?, UnsafePointer<CChar>?) -> UnsafeMutableRawPointer?
     let gcDisable: (@convention(c) () -> Int32)?
     let gcEnable: (@convention(c) () -> Int32)?
+    let bytearrayNew: (@convention(c) (UnsafePointer<CChar>?, Int) -> PyObject?)?
+    let bytearrayBytes: (@convention(c) (PyObject?) -> UnsafeMutablePointer<CChar>?)?
     /// Whether lists are PyListObjects of the 64-bit GIL build layout (`listItemsLayoutHolds`):
     /// then a new list's items are stored straight into its `ob_item` array, as the
     /// PyList_SET_ITEM macro does, instead of a PyList_SetItem call per id.
     var directListItems = false
 
-    init?(_ a: swifttok_python_api) {
+    /// `a` with its fields up to gc_enable; those after it are read only when `size` covers them.
+    init?(_ a: swifttok_python_api, size: Int) {
         guard let errorClass = a.error_class, let keyword = a.keyword, let none = a.none, let listNew = a.list_new,
               let listSetItem = a.list_set_item, let listSize = a.list_size, let listGetItem = a.list_get_item,
               let tupleNew = a.tuple_new, let tupleSetItem = a.tuple_set_item, let tupleSize = a.tuple_size,
@@ -94,6 +97,38 @@ struct CPython {
         self.capsuleGetPointer = capsuleGetPointer
         gcDisable = a.gc_disable
         gcEnable = a.gc_enable
+        if size >= MemoryLayout<swifttok_python_api>.size {
+            bytearrayNew = a.bytearray_from_string_and_size
+            bytearrayBytes = a.bytearray_as_string
+        } else {
+            bytearrayNew = nil
+            bytearrayBytes = nil
+        }
+    }
+
+    /// A table of this size has every field up to gc_enable (the fields of 0.5.0).
+    static let minimumTableSize = (MemoryLayout<swifttok_python_api>.offset(of: \swifttok_python_api.gc_enable) ?? 0)
+        + MemoryLayout<UnsafeRawPointer>.size
+
+    /// Whether the table has the bytearray functions (encode_batch_ids' flat form).
+    var hasBytearrays: Bool { bytearrayNew != nil && bytearrayBytes != nil }
+
+    /// A new bytearray of `count` elements of T, written by `fill`, or NULL with the exception set
+    /// (also when the table has no bytearray functions: callers check hasBytearrays first).
+    func bytearray<T>(of _: T.Type, _ count: Int, _ fill: (UnsafeMutablePointer<T>) -> Void) -> PyObject? {
+        guard let bytearrayNew, let bytearrayBytes else { return errNoMemory() }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        guard !overflow, bytes < Int.max else { return errNoMemory() }
+        guard let array = bytearrayNew(nil, bytes) else { return nil }
+        if bytes > 0 {
+            // PyByteArray's buffer is malloc'ed: aligned for any T.
+            guard let p = bytearrayBytes(array) else {
+                decref(array)
+                return nil
+            }
+            fill(UnsafeMutableRawPointer(p).bindMemory(to: T.self, capacity: count))
+        }
+        return array
     }
 
     /// Checks, on a list made here, the layout `directListItems` relies on: the size (`ob_size`) at
@@ -172,11 +207,17 @@ nonisolated(unsafe) var boundPython: CPython?
 @c @implementation
 public func swifttok_python_bind(_ api: UnsafePointer<swifttok_python_api>?) -> swifttok_status {
     guard let api else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "api is NULL") }
-    guard api.pointee.size >= MemoryLayout<swifttok_python_api>.size else {
-        return fail(SWIFTTOK_ERROR_INVALID_ARGUMENT,
-                    "api->size is \(api.pointee.size), this library needs \(MemoryLayout<swifttok_python_api>.size)")
+    // Only the size is read before it is known how much of the table there is.
+    let size = Int(clamping: UnsafeRawPointer(api).load(as: UInt.self))
+    guard size >= CPython.minimumTableSize else {
+        return fail(SWIFTTOK_ERROR_INVALID_ARGUMENT, "api->size is \(size), this library needs at least \(CPython.minimumTableSize)")
     }
-    guard var py = CPython(api.pointee) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "a field of api is NULL") }
+    // A shorter table (0.5.0's) is read only as far as it goes.
+    var table = swifttok_python_api()
+    withUnsafeMutableBytes(of: &table) { dst in
+        dst.copyMemory(from: UnsafeRawBufferPointer(start: api, count: Swift.min(size, dst.count)))
+    }
+    guard var py = CPython(table, size: size) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "a field of api is NULL") }
     py.incref(py.errorClass)  // Kept for the life of the process (the builtins raise it).
     py.incref(py.keyword)
     py.incref(py.none)
@@ -448,7 +489,15 @@ private func pyCountTokens(_ capsule: PyObject?, _ args: UnsafePointer<PyObject?
 private func pyEncodeBatchIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObject?>?, _ nargs: Int,
                               _ kwnames: PyObject?) -> PyObject? {
     guard let py = boundPython, let b = binding(py, capsule) else { return nil }
-    guard let args, nargs == 3, kwnames == nil else { return py.vectorcall(b.fallbacks[2], args, nargs, kwnames) }
+    guard let args, nargs == 3 || (nargs == 4 && py.hasBytearrays), kwnames == nil else {
+        return py.vectorcall(b.fallbacks[2], args, nargs, kwnames)
+    }
+    var flat = false
+    if nargs == 4 {
+        let truth = py.isTrue(args[3])
+        if truth < 0 { return nil }
+        flat = truth != 0
+    }
     let n = py.listSize(args[0])
     if n < 0 {
         py.errClear()
@@ -498,10 +547,11 @@ private func pyEncodeBatchIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObje
     py.restoreThread(state)
     let batch: BatchHandle
     switch encoded {
-    case .success((let rows, nil)): return b.lists(py, rows)
+    case .success((let rows, nil)): return flat ? flatArrays(py, rows) : b.lists(py, rows)
     case .success((_, let value?)): batch = value
     case .failure(let error): return py.raise(error)
     }
+    if flat { return flatArrays(py, batch) }
     return py.withoutCollector { () -> PyObject? in
         guard let outer = py.listNew(batch.count) else { return nil }
         guard let starts = batch.starts.pointer else { return outer }
@@ -515,6 +565,60 @@ private func pyEncodeBatchIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObje
         }
         return outer
     }
+}
+
+/// (ids, starts) bytearrays of `rows` flattened (encode_batch_ids' flat form), or NULL with the exception set.
+private func flatArrays(_ py: CPython, _ rows: [[UInt32]]) -> PyObject? {
+    var total = 0
+    for r in rows { total += r.count }
+    let ids = py.bytearray(of: UInt32.self, total) { p in
+        var o = 0
+        for r in rows {
+            r.withUnsafeBufferPointer { b in
+                if let base = b.baseAddress { (p + o).initialize(from: base, count: b.count) }
+            }
+            o += r.count
+        }
+    }
+    return flatPair(py, ids, rows.count) { p in
+        var o = 0
+        p[0] = 0
+        for (i, r) in rows.enumerated() {
+            o += r.count
+            p[i + 1] = o
+        }
+    }
+}
+
+/// The same for a padded batch.
+private func flatArrays(_ py: CPython, _ batch: BatchHandle) -> PyObject? {
+    let ids = py.bytearray(of: UInt32.self, batch.ids.count) { p in
+        if let src = batch.ids.pointer { p.initialize(from: src, count: batch.ids.count) }
+    }
+    return flatPair(py, ids, batch.count) { p in
+        if let src = batch.starts.pointer, batch.starts.count == batch.count + 1 {
+            p.initialize(from: src, count: batch.count + 1)
+        } else {
+            p.initialize(repeating: 0, count: batch.count + 1)
+        }
+    }
+}
+
+/// The tuple (ids, starts) with starts' `count + 1` entries written by `fill`; takes over `ids`.
+private func flatPair(_ py: CPython, _ ids: PyObject?, _ count: Int, _ fill: (UnsafeMutablePointer<Int>) -> Void) -> PyObject? {
+    guard let ids else { return nil }
+    guard let starts = py.bytearray(of: Int.self, count + 1, fill) else {
+        py.decref(ids)
+        return nil
+    }
+    guard let pair = py.tupleNew(2) else {
+        py.decref(ids)
+        py.decref(starts)
+        return nil
+    }
+    _ = py.tupleSetItem(pair, 0, ids)  // Steals both.
+    _ = py.tupleSetItem(pair, 1, starts)
+    return pair
 }
 
 /// A PyMethodDef {ml_name, ml_meth, ml_flags, ml_doc} (C layout, written field by field), never freed:

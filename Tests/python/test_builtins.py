@@ -207,6 +207,92 @@ def test_padding_and_truncation_batches_match_ctypes(texts):
     assert [native.encode_ids(s) for s in sample[:50]] == [e.ids for e in map(ref.encode, sample[:50])]
 
 
+def flat_rows(flat):
+    return [flat.ids[flat.offsets[i]:flat.offsets[i + 1]].tolist() for i in range(len(flat.offsets) - 1)]
+
+
+@pytest.mark.parametrize("name", ["gpt2", "bert-base-uncased"])
+def test_numpy_batches_from_the_builtin(name, texts):
+    """return_numpy=True: the builtin's flat bytearrays, viewed by numpy without a copy, give the
+    ids of tokenizers and of the ctypes path (padded batches too)."""
+    np = pytest.importorskip("numpy")
+    import tokenizers
+
+    native, plain = pair_of(TOKENIZERS_FILES[name])
+    ref = tokenizers.Tokenizer.from_file(str(TOKENIZERS_FILES[name]))
+    raw = native._native_batch(texts[:3], True, 1, True)
+    assert type(raw) is tuple and [type(x) for x in raw] == [bytearray, bytearray]  # The builtin's form.
+    for add in (True, False):
+        want = [e.ids for e in ref.encode_batch(texts, add_special_tokens=add)]
+        for threads in (1, 2):
+            flat = native.encode_batch(texts, add_special_tokens=add, num_threads=threads, return_numpy=True)
+            assert flat.ids.dtype == np.uint32 and flat.offsets.dtype == np.int64
+            assert flat.ids.flags.writeable and flat.offsets.flags.writeable
+            assert flat_rows(flat) == want
+        theirs = plain.encode_batch_numpy(texts, add_special_tokens=add)
+        assert np.array_equal(flat.ids, theirs.ids) and np.array_equal(flat.offsets, theirs.offsets)
+    for t in (native, plain, ref):
+        t.enable_truncation(max_length=24)
+        t.enable_padding(pad_id=0, pad_token="[PAD]" if name != "gpt2" else "<|endoftext|>")
+    want = [e.ids for e in ref.encode_batch(texts[:300])]
+    assert len({len(w) for w in want}) == 1  # Padded: one length.
+    flat = native.encode_batch_numpy(texts[:300], num_threads=2)
+    assert flat_rows(flat) == want == flat_rows(plain.encode_batch_numpy(texts[:300]))
+
+
+def test_numpy_batch_edges_from_the_builtin():
+    np = pytest.importorskip("numpy")
+    native, plain = pair_of(TOKENIZERS_FILES["gpt2"])
+    empty = native.encode_batch_numpy([])
+    assert empty.ids.tolist() == [] and empty.offsets.tolist() == [0] and empty.ids.dtype == np.uint32
+    flat = native.encode_batch_numpy(["", SENTENCE, ""])
+    assert flat_rows(flat) == [[], native.encode_ids(SENTENCE), []]
+    # An item the builtin does not take (bytes) goes to the package's path, with the same answer.
+    mixed = native.encode_batch_numpy([SENTENCE, SENTENCE.encode()])
+    assert flat_rows(mixed) == [native.encode_ids(SENTENCE)] * 2
+    assert native._native_batch([SENTENCE, b"x"], True, 1, True) is None
+    # The arrays own their memory: they outlive the call and each other.
+    ids = native.encode_batch_numpy([SENTENCE] * 50).ids
+    gc.collect()
+    assert ids.tolist() == native.encode_ids(SENTENCE) * 50
+    with pytest.raises(SwiftTokError):
+        native.encode_batch_numpy(["ok", "\ud800"])  # Not UTF-8: the ctypes path's error.
+
+
+def test_a_table_of_abi_0_5_0_is_taken():
+    """A caller built against 0.5.0's header passes a table that ends at gc_enable: the library
+    reads only that far and gives the builtins without the flat form (numpy batches then go the
+    ctypes way, same ids); a table shorter than that is refused."""
+    path = str(require(TOKENIZERS_FILES["gpt2"]))
+    code = f"""
+import ctypes, json, swifttok
+from swifttok import _native as n
+short = n.PythonAPI.bytearray_from_string_and_size.offset - {{cut}}
+sizeof = ctypes.sizeof
+ctypes.sizeof = lambda t: short if t is n.PythonAPI else sizeof(t)
+t = swifttok.Tokenizer.from_file({path!r})
+ctypes.sizeof = sizeof
+out = [t.uses_builtins, n.python_functions_unavailable()]
+if t.uses_builtins:
+    flat = t._native_batch([{SENTENCE!r}], True, 1, True)
+    out.append("no flat form" if flat is None else "flat")  # None: the package's fallback answered.
+out.append(t.encode_batch_numpy([{SENTENCE!r}] * 3).ids.tolist())
+print(json.dumps(out))
+"""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(REPO / "python")] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])))
+    want = swifttok.Tokenizer.from_file(path).encode_ids(SENTENCE) * 3
+    runs = {}
+    for cut in (0, 8):
+        out = subprocess.run([sys.executable, "-c", code.replace("{cut}", str(cut))], env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr[-2000:]
+        runs[cut] = json.loads(out.stdout)
+    assert runs[0] == [True, "", "no flat form", want]
+    uses, why, ids = runs[8]
+    assert not uses and "api->size" in why and "needs at least" in why and ids == want
+
+
 def test_shared_ints_off_gives_the_same(monkeypatch, texts):
     monkeypatch.setenv("SWIFTTOK_SHARED_INTS", "0")
     fresh = swifttok.Tokenizer.from_file(str(require(TOKENIZERS_FILES["gpt2"])))

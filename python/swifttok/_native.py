@@ -304,7 +304,9 @@ _PYTHON_API_FUNCTIONS = [
 
 
 # Fields the library may go without (NULL when this Python lacks them).
-_PYTHON_API_OPTIONAL = [("gc_disable", "PyGC_Disable"), ("gc_enable", "PyGC_Enable")]
+_PYTHON_API_OPTIONAL = [("gc_disable", "PyGC_Disable"), ("gc_enable", "PyGC_Enable"),
+                        ("bytearray_from_string_and_size", "PyByteArray_FromStringAndSize"),
+                        ("bytearray_as_string", "PyByteArray_AsString")]
 
 
 class PythonAPI(ctypes.Structure):
@@ -352,8 +354,8 @@ def _bind_python() -> Any:
                                 none=id(None))
                 for field, name in _PYTHON_API_FUNCTIONS:
                     setattr(api, field, ctypes.cast(getattr(ctypes.pythonapi, name), ctypes.c_void_p).value)
-                if hasattr(ctypes.pythonapi, "PyGC_Disable") and hasattr(ctypes.pythonapi, "PyGC_Enable"):
-                    for field, name in _PYTHON_API_OPTIONAL:
+                for field, name in _PYTHON_API_OPTIONAL:  # The library uses a pair only when both are set.
+                    if hasattr(ctypes.pythonapi, name):
                         setattr(api, field, ctypes.cast(getattr(ctypes.pythonapi, name), ctypes.c_void_p).value)
                 py = ctypes.PyDLL(_path, handle=lib()._handle)
                 bind = py.swifttok_python_bind

@@ -159,6 +159,16 @@ class FlatBatch(NamedTuple):
     offsets: Any
 
 
+def _flat_batch(ids: bytearray, starts: bytearray) -> FlatBatch:
+    """A FlatBatch over the batch builtin's bytearrays (uint32 ids, size_t starts), without copies:
+    the arrays are writable views that keep their bytearrays alive."""
+    np = _numpy()
+    offsets = np.frombuffer(starts, dtype=np.uintp)
+    # size_t offsets are below 2**63, so on 64-bit they are the int64 array as they are.
+    offsets = offsets.view(np.int64) if offsets.itemsize == 8 else offsets.astype(np.int64)
+    return FlatBatch(np.frombuffer(ids, dtype=np.uint32), offsets)
+
+
 class TokenBudget(NamedTuple):
     """count_tokens_up_to's answer: the tokens counted (at most the limit) and where they end
     in the input, in characters for str input (bytes for bytes input) and in UTF-8 bytes."""
@@ -723,11 +733,17 @@ class Tokenizer:
         if return_encodings:
             return self._encode_batch_encodings(h, items, add_special_tokens)
         native = self._native_batch
-        if native is not None and not return_numpy:
-            # All str: encoded and made into lists in the library (None: an item it does not take).
-            lists = native(items, bool(add_special_tokens), num_threads)
-            if lists is not None:
-                return lists
+        if native is not None:
+            # All str: encoded, and made into lists or flat bytearrays, in the library (None: an
+            # item it does not take, or a library without the flat form).
+            if return_numpy:
+                flat = native(items, bool(add_special_tokens), num_threads, True)
+                if flat is not None:
+                    return _flat_batch(*flat)
+            else:
+                lists = native(items, bool(add_special_tokens), num_threads)
+                if lists is not None:
+                    return lists
         try:
             # The common case (all str) at C speed: str.encode rejects anything that is not a str.
             texts = list(map(str.encode, items))
