@@ -58,9 +58,11 @@ let package = Package(
         .systemLibrary(name: "CICU", pkgConfig: "icu-uc", providers: [.apt(["libicu-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .target(name: "SwiftTok", dependencies: ["CICU", "CPCRE2"], swiftSettings: fast),
+        // CPU feature checks as static inline C functions: a header, nothing to link.
+        .systemLibrary(name: "CSwiftTokSupport", path: "Sources/CSwiftTokSupport"),
         .systemLibrary(name: "CSwiftTokABI", path: "include"),
         .target(
-            name: "SwiftTokC", dependencies: ["SwiftTok", "CSwiftTokABI"], swiftSettings: fast,
+            name: "SwiftTokC", dependencies: ["SwiftTok", "SwiftTokEmbed", "CSwiftTokABI"], swiftSettings: fast,
             linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libswifttok.so", "-Xlinker", "--no-undefined"])]),
         .target(
             name: "SwiftTokCStatic", dependencies: ["SwiftTokC"],
@@ -68,7 +70,7 @@ let package = Package(
             linkerSettings: [.unsafeFlags(["-static-stdlib"])]),
         // The bundled BERT encoder (token ids -> embeddings), for validating the whole path.
         // Optimized in debug builds too: `swift test` would otherwise run the encoder unoptimized (~50x slower).
-        .target(name: "SwiftTokEmbed", dependencies: embedKernelTargets.map { .target(name: $0) } + ["SwiftTok"],
+        .target(name: "SwiftTokEmbed", dependencies: embedKernelTargets.map { .target(name: $0) } + ["SwiftTok", "CSwiftTokSupport"],
                 exclude: ["AVX512"], swiftSettings: fast + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .executableTarget(
             name: "SwiftTokCLI",
