@@ -54,11 +54,11 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define SWIFTTOK_VERSION_MAJOR 0
-#define SWIFTTOK_VERSION_MINOR 5
+#define SWIFTTOK_VERSION_MINOR 6
 #define SWIFTTOK_VERSION_PATCH 0
 /** MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define SWIFTTOK_VERSION_NUMBER (SWIFTTOK_VERSION_MAJOR * 10000 + SWIFTTOK_VERSION_MINOR * 100 + SWIFTTOK_VERSION_PATCH)
-#define SWIFTTOK_VERSION_STRING "0.5.0"
+#define SWIFTTOK_VERSION_STRING "0.6.0"
 
 /** The version of the loaded library, as SWIFTTOK_VERSION_NUMBER (compare with the header's). */
 unsigned swifttok_version_number(void);
@@ -78,9 +78,12 @@ unsigned swifttok_version_number(void);
  *        _score / _free) and swifttok_encode_sample.
  * 0.5.0  for the Python package only: swifttok_python_bind and swifttok_python_functions (the
  *        short calls and the batch as Python builtin functions made through CPython's own API).
+ * 0.6.0  embeddings: swifttok_embedder_from_dir (the bundled BERT encoder), swifttok_embed (texts),
+ *        swifttok_embed_ids (id sequences), _dimension, _max_length, _tokenizer, _free; for the
+ *        Python package, the optional bytearray fields of swifttok_python_api (numpy batches).
  */
 
-/** The version of the loaded library as a static string, e.g. "0.5.0". */
+/** The version of the loaded library as a static string, e.g. "0.6.0". */
 const char *swifttok_version_string(void);
 
 /* ---------------------------------------------------------------------------------------------
@@ -581,6 +584,66 @@ swifttok_status swifttok_tokenizer_to_json(const swifttok_tokenizer *tokenizer, 
  * swifttok_tokenizer_to_json (concurrent saves to one path are the caller's problem).
  */
 swifttok_status swifttok_tokenizer_save(const swifttok_tokenizer *tokenizer, const char *path);
+
+/* ---------------------------------------------------------------------------------------------
+ * Embeddings (since 0.6): the bundled BERT sentence encoder (SwiftTokEmbed), text -> the model's
+ * own tokenizer -> ids -> encoder -> pooled vector, as sentence-transformers computes it.
+ * ------------------------------------------------------------------------------------------- */
+
+/** A loaded encoder with its tokenizer; immutable: share it freely across threads. */
+typedef struct swifttok_embedder swifttok_embedder;
+
+/**
+ * Loads a sentence-transformers BERT directory (NUL-terminated `path`): config.json,
+ * model.safetensors (float32, float16 or bfloat16; memory-mapped), tokenizer.json, and when
+ * present modules.json with 1_Pooling/config.json (pooling mode, L2 normalization) and
+ * sentence_bert_config.json (max_seq_length). On success `*out` owns a new embedder (free with
+ * swifttok_embedder_free); on failure `*out` is NULL: SWIFTTOK_ERROR_IO (a file missing or
+ * unreadable), SWIFTTOK_ERROR_MALFORMED (a bad config, safetensors header, missing tensor, wrong
+ * shape or dtype, truncated file), SWIFTTOK_ERROR_UNSUPPORTED (an unknown activation or pooling).
+ */
+swifttok_status swifttok_embedder_from_dir(const char *path, swifttok_embedder **out);
+
+/** Releases an embedder. NULL is allowed. */
+void swifttok_embedder_free(swifttok_embedder *embedder);
+
+/** The length of each embedding, in floats (the model's hidden size); 0 for NULL. */
+size_t swifttok_embedder_dimension(const swifttok_embedder *embedder);
+
+/** The most tokens the model sees per input (longer texts are truncated to it); 0 for NULL. */
+size_t swifttok_embedder_max_length(const swifttok_embedder *embedder);
+
+/**
+ * The embedder's tokenizer (the directory's tokenizer.json, truncated to max_length, no padding):
+ * the ids swifttok_embed feeds the model are its swifttok_encode_ids with special tokens. On
+ * success `*out` owns a new reference (free with swifttok_tokenizer_free; the embedder may be
+ * freed first).
+ */
+swifttok_status swifttok_embedder_tokenizer(const swifttok_embedder *embedder, swifttok_tokenizer **out);
+
+/**
+ * Embeds `count` UTF-8 texts, text i being data[offsets[i] ..< offsets[i + 1]] (as
+ * swifttok_encode_batch_flat: count + 1 non-decreasing offsets; data may be NULL when every text
+ * is empty; an empty text is "[CLS] [SEP]"), on `threads` threads (0 = all cores). Writes
+ * count * dimension floats to `out`, row i being text i's embedding; `*out_length` receives that
+ * number. Size query: with a too-small `capacity` (in floats; out may be NULL with capacity 0)
+ * returns SWIFTTOK_ERROR_BUFFER_TOO_SMALL and the needed number, and writes nothing. count 0
+ * writes nothing and returns SWIFTTOK_OK. A text that is not valid UTF-8 is
+ * SWIFTTOK_ERROR_INVALID_UTF8 (the message names it). Thread-safe: any number of calls on one
+ * embedder at once.
+ */
+swifttok_status swifttok_embed(const swifttok_embedder *embedder, const char *data, const size_t *offsets,
+                               size_t count, size_t threads, float *out, size_t capacity, size_t *out_length);
+
+/**
+ * Embeds `count` id sequences as given (no special tokens added: include the model's [CLS] and
+ * [SEP] for what swifttok_embed computes), sequence i being ids[starts[i] ..< starts[i + 1]]
+ * (count + 1 entries, starts[0] = 0, each sequence 1...max_length ids; else
+ * SWIFTTOK_ERROR_INVALID_ARGUMENT). An id outside the model's vocabulary is
+ * SWIFTTOK_ERROR_OUT_OF_RANGE. Output, size query and threads as swifttok_embed.
+ */
+swifttok_status swifttok_embed_ids(const swifttok_embedder *embedder, const uint32_t *ids, const size_t *starts,
+                                   size_t count, size_t threads, float *out, size_t capacity, size_t *out_length);
 
 /* ---------------------------------------------------------------------------------------------
  * For the Python package (since 0.5). Not for other callers.

@@ -32,28 +32,32 @@ public func swifttok_encode_batch_flat(_ tokenizer: OpaquePointer?, _ data: Unsa
     out.pointee = nil
     return guarded {
         let h = try batchArguments(tokenizer, flags)
-        var documents: [[UInt8]] = []
-        if count != 0 {
-            guard let offsets else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "offsets is NULL") }
-            guard count > 0, count < Int.max else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "count is too large") }
-            // Checked before any text is read: offsets[i] <= offsets[i + 1], none above PTRDIFF_MAX.
-            guard offsets[0] >= 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "offsets[0] is too large") }
-            for i in 0..<count where offsets[i + 1] < offsets[i] {
-                throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT,
-                             "offsets[\(i + 1)] (\(UInt(bitPattern: offsets[i + 1]))) is less than offsets[\(i)] (\(offsets[i]))")
-            }
-            if offsets[count] > offsets[0] && data == nil {
-                throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "data is NULL but the offsets span \(offsets[count] - offsets[0]) bytes")
-            }
-            documents.reserveCapacity(count)
-            for i in 0..<count {
-                let length = offsets[i + 1] - offsets[i]
-                documents.append(length == 0 ? [] : try callerBytes(data.map { $0 + offsets[i] }, length, "text \(i)"))
-            }
-        }
-        out.pointee = try encodeBatch(h, documents, flags, threads).opaque
+        out.pointee = try encodeBatch(h, try flatTexts(data, offsets, count), flags, threads).opaque
         return SWIFTTOK_OK
     }
+}
+
+/// The texts of a call that takes them in one buffer (text i is data[offsets[i] ..< offsets[i + 1]]),
+/// copied, after the offsets are checked (non-decreasing, none above PTRDIFF_MAX) before any text is read.
+func flatTexts(_ data: UnsafePointer<CChar>?, _ offsets: UnsafePointer<Int>?, _ count: Int) throws(CError) -> [[UInt8]] {
+    if count == 0 { return [] }
+    guard let offsets else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "offsets is NULL") }
+    guard count > 0, count < Int.max else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "count is too large") }
+    guard offsets[0] >= 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "offsets[0] is too large") }
+    for i in 0..<count where offsets[i + 1] < offsets[i] {
+        throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT,
+                     "offsets[\(i + 1)] (\(UInt(bitPattern: offsets[i + 1]))) is less than offsets[\(i)] (\(offsets[i]))")
+    }
+    if offsets[count] > offsets[0] && data == nil {
+        throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "data is NULL but the offsets span \(offsets[count] - offsets[0]) bytes")
+    }
+    var texts: [[UInt8]] = []
+    texts.reserveCapacity(count)
+    for i in 0..<count {
+        let length = offsets[i + 1] - offsets[i]
+        texts.append(length == 0 ? [] : try callerBytes(data.map { $0 + offsets[i] }, length, "text \(i)"))
+    }
+    return texts
 }
 
 /// Checks the tokenizer and flags of a batch call (batches give ids only: no offsets flag needed).

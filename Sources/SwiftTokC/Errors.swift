@@ -74,7 +74,7 @@ public func swifttok_version_number() -> UInt32 {
 }
 
 @c @implementation
-public func swifttok_version_string() -> UnsafePointer<CChar>? { Static.c("0.5.0") }
+public func swifttok_version_string() -> UnsafePointer<CChar>? { Static.c("0.6.0") }
 
 @c @implementation
 public func swifttok_status_string(_ status: swifttok_status) -> UnsafePointer<CChar>? {

@@ -4,7 +4,9 @@
  *   test_capi [--shared DIR] [--expected FILE] [--rounds N] [--limit TEXTS] [--only gpt2,bert,cl100k]
  *             [--cli SWIFTTOK_CLI] [section ...]
  *
- * Sections: misuse, risky, memory, parity, train, concurrency (default: all). "memory" runs each
+ * Sections: misuse, risky, memory, parity, train, embed, concurrency (default: all). "embed" checks
+ * the bundled encoder against the model's reference embeddings (DIR/models/all-MiniLM-L6-v2;
+ * skipped without it, its misuse part runs anyway). "memory" runs each
  * case in a forked child whose address space is capped (RLIMIT_AS); it is skipped under
  * AddressSanitizer and valgrind, whose own allocators cannot work under such a cap. "train" compares the C
  * training functions with `SWIFTTOK_CLI train` run on the same corpus (its parity part is skipped
@@ -2641,6 +2643,8 @@ static void test_train_concurrent(void) {
     free(corpus);
 }
 
+static void embed_concurrency(void); /* with the embed section, below */
+
 static void section_concurrency(void) {
     static const char *const tiny_texts[] = {"Hello, World!", "hello world hello", "h\xc3\xa9llo, world!", "",
                                              "unknown words here", "world! world! world!"};
@@ -2660,6 +2664,7 @@ static void section_concurrency(void) {
         swifttok_tokenizer_free(t);
     }
     test_train_concurrent();
+    embed_concurrency();
     if (!have_parity_data("concurrency on gpt2 and cl100k")) {
         g_skipped++;
         return;
@@ -2682,6 +2687,369 @@ static void section_concurrency(void) {
         free(all);
         free(lens);
     }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Embeddings: the bundled encoder through the C ABI against the model's reference outputs
+ * (DIR/models/all-MiniLM-L6-v2/reference/embeddings.json: a float64 forward pass of the real
+ * model), and its misuse.
+ * ------------------------------------------------------------------------------------------- */
+
+#define MAX_REF 32
+#define REF_DIM 384
+
+struct reference_item {
+    char *text;
+    size_t len;
+    uint32_t ids[512];
+    size_t nids;
+    float embedding[REF_DIM];
+    size_t dim;
+};
+
+/* The items of embeddings.json (texts hold no escapes but \" and \\, which are decoded);
+ * returns how many, or 0 when the file is unreadable or not as expected. */
+static size_t load_reference(const char *path, struct reference_item *items, size_t cap) {
+    size_t len = 0, n = 0;
+    char *buf = read_file(path, &len);
+    const char *p;
+    if (buf == NULL) return 0;
+    p = buf;
+    while (n < cap && (p = strstr(p, "\"text\": \"")) != NULL) {
+        struct reference_item *it = &items[n];
+        const char *q;
+        char *w;
+        p += strlen("\"text\": \"");
+        it->text = (char *)xmalloc(strlen(p) + 1);
+        w = it->text;
+        while (*p && *p != '"') {
+            if (*p == '\\' && (p[1] == '"' || p[1] == '\\')) p++;
+            *w++ = *p++;
+        }
+        *w = '\0';
+        it->len = (size_t)(w - it->text);
+        q = strstr(p, "\"input_ids\": [");
+        if (q == NULL) break;
+        p = q + strlen("\"input_ids\": [");
+        it->nids = 0;
+        while (*p && *p != ']' && it->nids < 512) {
+            char *end;
+            unsigned long v = strtoul(p, &end, 10);
+            if (end == p) { p++; continue; }
+            it->ids[it->nids++] = (uint32_t)v;
+            p = end;
+        }
+        q = strstr(p, "\"sentence_embedding\": [");
+        if (q == NULL) break;
+        p = q + strlen("\"sentence_embedding\": [");
+        it->dim = 0;
+        while (*p && *p != ']' && it->dim < REF_DIM) {
+            char *end;
+            double v = strtod(p, &end);
+            if (end == p) { p++; continue; }
+            it->embedding[it->dim++] = (float)v;
+            p = end;
+        }
+        n++;
+    }
+    free(buf);
+    return n;
+}
+
+static void free_reference(struct reference_item *items, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) free(items[i].text);
+}
+
+/* Misuse that needs no model. */
+static void test_embed_misuse_without_model(void) {
+    swifttok_embedder *e = POISON;
+    swifttok_tokenizer *t = POISON;
+    size_t len = 7;
+    size_t offsets[2] = {0, 1};
+    float out[4];
+    char dir[] = "/tmp/swifttok-embed-XXXXXX";
+    EXPECT_FAILURE_NULLS(e, swifttok_embedder_from_dir(NULL, &e), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_embedder_from_dir("x", NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    e = POISON;
+    EXPECT_FAILURE_NULLS(e, swifttok_embedder_from_dir("", &e), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    e = POISON;
+    EXPECT_FAILURE_NULLS(e, swifttok_embedder_from_dir("/nonexistent/swifttok-model", &e), SWIFTTOK_ERROR_IO);
+    CHECK(swifttok_embedder_dimension(NULL) == 0);
+    CHECK(swifttok_embedder_max_length(NULL) == 0);
+    swifttok_embedder_free(NULL);
+    EXPECT_FAILURE_NULLS(t, swifttok_embedder_tokenizer(NULL, &t), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    EXPECT_STATUS(swifttok_embed(NULL, "a", offsets, 1, 1, out, 4, &len), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(len == 0);
+    EXPECT_STATUS(swifttok_embed(NULL, "a", offsets, 1, 1, out, 4, NULL), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    len = 7;
+    EXPECT_STATUS(swifttok_embed_ids(NULL, NULL, offsets, 1, 1, out, 4, &len), SWIFTTOK_ERROR_NULL_ARGUMENT);
+    CHECK(len == 0);
+    /* A directory whose config.json is not JSON, then one that is JSON but not a BERT config. */
+    if (mkdtemp(dir) != NULL) {
+        char file[256];
+        FILE *f;
+        snprintf(file, sizeof file, "%s/config.json", dir);
+        f = fopen(file, "wb");
+        if (f != NULL) {
+            fputs("{\"hidden_size\": ", f);
+            fclose(f);
+            e = POISON;
+            EXPECT_FAILURE_NULLS(e, swifttok_embedder_from_dir(dir, &e), SWIFTTOK_ERROR_MALFORMED);
+            CHECK(strlen(swifttok_last_error()) > 0);
+            f = fopen(file, "wb");
+            if (f != NULL) {
+                fputs("{\"hidden_size\": \"big\"}", f);
+                fclose(f);
+                e = POISON;
+                EXPECT_FAILURE_NULLS(e, swifttok_embedder_from_dir(dir, &e), SWIFTTOK_ERROR_MALFORMED);
+                LAST_ERROR_HAS("hidden_size");
+            }
+            remove(file);
+        }
+        rmdir(dir);
+    } else {
+        CHECK(!"mkdtemp");
+    }
+}
+
+static float max_abs_diff(const float *a, const float *b, size_t n) {
+    float worst = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        float d = (float)fabs((double)a[i] - (double)b[i]);
+        if (d > worst || d != d) worst = d != d ? INFINITY : d;
+    }
+    return worst;
+}
+
+static double cosine(const float *a, const float *b, size_t n) {
+    double ab = 0, aa = 0, bb = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        ab += (double)a[i] * b[i];
+        aa += (double)a[i] * a[i];
+        bb += (double)b[i] * b[i];
+    }
+    return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : 0;
+}
+
+struct embed_job {
+    swifttok_embedder *e;
+    const char *data;
+    const size_t *offsets;
+    size_t count;
+    const float *want;
+    int ok;
+};
+
+static void *embed_thread(void *arg) {
+    struct embed_job *j = (struct embed_job *)arg;
+    size_t dim = swifttok_embedder_dimension(j->e), len = 0, round;
+    float *out = (float *)xmalloc(j->count * dim * sizeof(float));
+    j->ok = 1;
+    for (round = 0; round < 2; round++) {
+        if (swifttok_embed(j->e, j->data, j->offsets, j->count, 1, out, j->count * dim, &len) != SWIFTTOK_OK ||
+            len != j->count * dim || memcmp(out, j->want, len * sizeof(float)) != 0) {
+            j->ok = 0;
+        }
+    }
+    free(out);
+    return NULL;
+}
+
+/* Four threads embed on one shared embedder: each gets the single-threaded call's bytes. */
+static void embed_concurrent(swifttok_embedder *e, const char *data, const size_t *offsets, size_t count,
+                             const float *want) {
+    struct embed_job jobs[4];
+    pthread_t threads[4];
+    int i, started[4];
+    for (i = 0; i < 4; i++) {
+        jobs[i].e = e;
+        jobs[i].data = data;
+        jobs[i].offsets = offsets;
+        jobs[i].count = count;
+        jobs[i].want = want;
+        jobs[i].ok = 0;
+        started[i] = pthread_create(&threads[i], NULL, embed_thread, &jobs[i]) == 0;
+        CHECK(started[i]);
+    }
+    for (i = 0; i < 4; i++) {
+        if (started[i]) pthread_join(threads[i], NULL);
+        CHECK(jobs[i].ok);
+    }
+}
+
+/* The model from DIR/models, or NULL (and a SKIP line) when it is absent. */
+static swifttok_embedder *load_shared_embedder(const char *section, char *dir, size_t cap) {
+    swifttok_embedder *e = NULL;
+    char probe[4200];
+    FILE *f;
+    if (g_shared == NULL) {
+        printf("SKIP %s: no --shared folder given\n", section);
+        g_skipped++;
+        return NULL;
+    }
+    snprintf(dir, cap, "%s/models/all-MiniLM-L6-v2", g_shared);
+    snprintf(probe, sizeof probe, "%s/model.safetensors", dir);
+    f = fopen(probe, "rb");
+    if (f == NULL) {
+        printf("SKIP %s: the shared model is absent (%s)\n", section, probe);
+        g_skipped++;
+        return NULL;
+    }
+    fclose(f);
+    EXPECT_STATUS(swifttok_embedder_from_dir(dir, &e), SWIFTTOK_OK);
+    return e;
+}
+
+static void section_embed(void) {
+    static struct reference_item items[MAX_REF];
+    char dir[4096], path[4200];
+    swifttok_embedder *e;
+    swifttok_tokenizer *t = NULL;
+    size_t n, i, dim, len, total = 0;
+    size_t offsets[MAX_REF + 1], starts[MAX_REF + 1];
+    char *data;
+    uint32_t *ids;
+    float *got, *from_ids, worst = 0;
+    double worst_cos = 1;
+
+    printf("== embed (swifttok_embed vs the model's reference embeddings)\n");
+    test_embed_misuse_without_model();
+    e = load_shared_embedder("embed reference parity", dir, sizeof dir);
+    if (e == NULL) return;
+    snprintf(path, sizeof path, "%s/reference/embeddings.json", dir);
+    n = load_reference(path, items, MAX_REF);
+    CHECK(n == 15);
+    if (n == 0) {
+        swifttok_embedder_free(e);
+        return;
+    }
+    dim = swifttok_embedder_dimension(e);
+    CHECK(dim == REF_DIM);
+    CHECK(swifttok_embedder_max_length(e) == 256); /* sentence_bert_config.json's max_seq_length */
+    for (i = 0; i < n; i++) total += items[i].len;
+    data = (char *)xmalloc(total + 1);
+    offsets[0] = 0;
+    starts[0] = 0;
+    for (i = 0; i < n; i++) {
+        CHECK(items[i].dim == REF_DIM);
+        memcpy(data + offsets[i], items[i].text, items[i].len);
+        offsets[i + 1] = offsets[i] + items[i].len;
+        starts[i + 1] = starts[i] + items[i].nids;
+    }
+    ids = (uint32_t *)xmalloc(starts[n] * sizeof(uint32_t));
+    for (i = 0; i < n; i++) memcpy(ids + starts[i], items[i].ids, items[i].nids * sizeof(uint32_t));
+
+    /* The ids the model sees: the embedder's tokenizer gives the reference's input_ids. */
+    EXPECT_STATUS(swifttok_embedder_tokenizer(e, &t), SWIFTTOK_OK);
+    if (t != NULL) {
+        for (i = 0; i < n; i++) {
+            uint32_t buf[512];
+            size_t count = 0;
+            EXPECT_STATUS(swifttok_encode_ids(t, items[i].text, items[i].len, SWIFTTOK_ADD_SPECIAL_TOKENS, buf, 512, &count),
+                          SWIFTTOK_OK);
+            if (!(count == items[i].nids && memcmp(buf, items[i].ids, count * sizeof(uint32_t)) == 0)) {
+                print_escaped("    ids differ for", items[i].text, items[i].len);
+                print_ids("    got", buf, count);
+                print_ids("    want", items[i].ids, items[i].nids);
+                CHECK(!"embedder tokenizer ids == reference input_ids");
+            } else {
+                g_passed++;
+            }
+        }
+    }
+
+    /* Size query, then the vectors; 2 threads. */
+    len = 1;
+    EXPECT_STATUS(swifttok_embed(e, data, offsets, n, 2, NULL, 0, &len), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+    CHECK(len == n * dim);
+    got = (float *)xmalloc(n * dim * sizeof(float));
+    from_ids = (float *)xmalloc(n * dim * sizeof(float));
+    for (i = 0; i < n * dim; i++) got[i] = 42.0f;
+    EXPECT_STATUS(swifttok_embed(e, data, offsets, n, 2, got, n * dim - 1, &len), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+    CHECK(len == n * dim && got[0] == 42.0f && got[n * dim - 2] == 42.0f);
+    EXPECT_STATUS(swifttok_embed(e, data, offsets, n, 2, got, n * dim, &len), SWIFTTOK_OK);
+    CHECK(len == n * dim);
+    for (i = 0; i < n; i++) {
+        float d = max_abs_diff(got + i * dim, items[i].embedding, dim);
+        double c = cosine(got + i * dim, items[i].embedding, dim);
+        if (d > worst) worst = d;
+        if (c < worst_cos) worst_cos = c;
+        if (!(d <= 1e-5f && c >= 0.99999)) print_escaped("    embedding differs for", items[i].text, items[i].len);
+        CHECK(d <= 1e-5f && c >= 0.99999);
+    }
+    printf("  %zu reference sentences: max |diff| %.2e, min cosine %.8f\n", n, (double)worst, worst_cos);
+    /* From the reference ids, one thread: the same vectors. */
+    EXPECT_STATUS(swifttok_embed_ids(e, ids, starts, n, 1, from_ids, n * dim, &len), SWIFTTOK_OK);
+    CHECK(len == n * dim && max_abs_diff(got, from_ids, n * dim) <= 1e-6f);
+
+    /* Empty input, an empty text, bad texts and bad id sequences. */
+    len = 9;
+    EXPECT_STATUS(swifttok_embed(e, NULL, NULL, 0, 0, NULL, 0, &len), SWIFTTOK_OK);
+    CHECK(len == 0);
+    {
+        size_t zero[2] = {0, 0}, bad[3] = {0, 3, 1}, span[2] = {0, 5};
+        double norm = 0;
+        EXPECT_STATUS(swifttok_embed(e, NULL, zero, 1, 1, from_ids, dim, &len), SWIFTTOK_OK);
+        for (i = 0; i < dim; i++) norm += (double)from_ids[i] * from_ids[i];
+        CHECK(len == dim && fabs(norm - 1.0) < 1e-4); /* "[CLS] [SEP]", L2-normalized */
+        EXPECT_STATUS(swifttok_embed(e, "ab\xff", (size_t[]){0, 3}, 1, 1, from_ids, dim, &len), SWIFTTOK_ERROR_INVALID_UTF8);
+        LAST_ERROR_HAS("text 0");
+        EXPECT_STATUS(swifttok_embed(e, "abc", bad, 2, 1, from_ids, 2 * dim, &len), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+        EXPECT_STATUS(swifttok_embed(e, NULL, span, 1, 1, from_ids, dim, &len), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        EXPECT_STATUS(swifttok_embed(e, "abc", NULL, 1, 1, from_ids, dim, &len), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        EXPECT_STATUS(swifttok_embed(e, "hello", span, 1, 1, NULL, dim, &len), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        EXPECT_STATUS(swifttok_embed(e, "hello", span, 1, (size_t)-1, from_ids, dim, &len), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+        EXPECT_STATUS(swifttok_embed(e, "hello", span, (size_t)-1, 1, from_ids, dim, &len), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+    }
+    {
+        uint32_t seq[300], outside[3] = {101, 4000000000u, 102};
+        size_t one[2] = {0, 3}, empty[2] = {0, 0}, long_seq[2] = {0, 257}, off[2] = {1, 3}, down[3] = {0, 3, 2};
+        for (i = 0; i < 300; i++) seq[i] = 1000;
+        EXPECT_STATUS(swifttok_embed_ids(e, outside, one, 1, 1, from_ids, dim, &len), SWIFTTOK_ERROR_OUT_OF_RANGE);
+        LAST_ERROR_HAS("4000000000");
+        EXPECT_STATUS(swifttok_embed_ids(e, seq, empty, 1, 1, from_ids, dim, &len), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+        EXPECT_STATUS(swifttok_embed_ids(e, seq, long_seq, 1, 1, from_ids, dim, &len), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+        LAST_ERROR_HAS("1...256");
+        EXPECT_STATUS(swifttok_embed_ids(e, seq, off, 1, 1, from_ids, dim, &len), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+        EXPECT_STATUS(swifttok_embed_ids(e, seq, down, 2, 1, from_ids, 2 * dim, &len), SWIFTTOK_ERROR_INVALID_ARGUMENT);
+        EXPECT_STATUS(swifttok_embed_ids(e, NULL, one, 1, 1, from_ids, dim, &len), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        EXPECT_STATUS(swifttok_embed_ids(e, seq, NULL, 1, 1, from_ids, dim, &len), SWIFTTOK_ERROR_NULL_ARGUMENT);
+        EXPECT_STATUS(swifttok_embed_ids(e, seq, one, 1, 1, from_ids, dim - 1, &len), SWIFTTOK_ERROR_BUFFER_TOO_SMALL);
+        CHECK(len == dim);
+    }
+    /* The tokenizer reference outlives the embedder. */
+    swifttok_embedder_free(e);
+    if (t != NULL) {
+        uint32_t buf[16];
+        size_t count = 0;
+        EXPECT_STATUS(swifttok_encode_ids(t, "hello world", 11, SWIFTTOK_ADD_SPECIAL_TOKENS, buf, 16, &count), SWIFTTOK_OK);
+        CHECK(count == items[4].nids && memcmp(buf, items[4].ids, count * sizeof(uint32_t)) == 0);
+        swifttok_tokenizer_free(t);
+    }
+    free(ids);
+    free(data);
+    free(got);
+    free(from_ids);
+    free_reference(items, n);
+}
+
+/* Concurrent embeds on one shared embedder (for ThreadSanitizer). */
+static void embed_concurrency(void) {
+    static const char text[] = "What is Deep Learning?Hello, world!The quick brown fox.";
+    size_t offsets[4] = {0, 22, 35, 55};
+    char dir[4096];
+    float want[3 * REF_DIM];
+    size_t len = 0;
+    swifttok_embedder *e = load_shared_embedder("concurrent embeds", dir, sizeof dir);
+    if (e == NULL) return;
+    if (swifttok_embedder_dimension(e) == REF_DIM) {
+        EXPECT_STATUS(swifttok_embed(e, text, offsets, 3, 1, want, 3 * REF_DIM, &len), SWIFTTOK_OK);
+        embed_concurrent(e, text, offsets, 3, want);
+    }
+    swifttok_embedder_free(e);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -2717,7 +3085,7 @@ int main(int argc, char **argv) {
             if (g_rounds < 1) g_rounds = 1;
         } else {
             fprintf(stderr, "usage: %s [--shared DIR] [--expected FILE] [--rounds N] [--limit TEXTS] [--only gpt2,bert,cl100k]\n"
-                    "          [--cli swifttok-cli] [misuse|risky|parity|train|concurrency ...]\n",
+                    "          [--cli swifttok-cli] [misuse|risky|memory|parity|train|embed|concurrency ...]\n",
                     argv[0]);
             return 2;
         }
@@ -2728,6 +3096,7 @@ int main(int argc, char **argv) {
     if (wants(argc, argv, i, "memory")) section_memory();
     if (wants(argc, argv, i, "parity")) section_parity();
     if (wants(argc, argv, i, "train")) section_train();
+    if (wants(argc, argv, i, "embed")) section_embed();
     if (wants(argc, argv, i, "concurrency")) section_concurrency();
     free_expected();
     if (g_skipped) printf("%d section(s) skipped (see SKIP above)\n", g_skipped);

@@ -7,8 +7,9 @@
 
 from ._native import Status, SwiftTokError, SwiftTokMemoryError, library_path
 from ._tokenizer import DecodeStream, Encoding, FlatBatch, TokenBudget, Tokenizer
+from ._embedder import Embedder
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 
 
 def library_version() -> str:
@@ -19,6 +20,6 @@ def library_version() -> str:
 
 
 __all__ = [
-    "Tokenizer", "Encoding", "DecodeStream", "FlatBatch", "TokenBudget", "SwiftTokError", "SwiftTokMemoryError", "Status",
+    "Tokenizer", "Embedder", "Encoding", "DecodeStream", "FlatBatch", "TokenBudget", "SwiftTokError", "SwiftTokMemoryError", "Status",
     "library_path", "library_version", "__version__",
 ]

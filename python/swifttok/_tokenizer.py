@@ -51,6 +51,14 @@ def _fast_utf8(text: Any) -> bytes:
     return _utf8(text)
 
 
+def _fs_path(path: Any) -> str:
+    """A path argument as a str the C calls take (encoded with os.fsencode): no NUL in it."""
+    path = os.fsdecode(os.fspath(path))
+    if "\0" in path:
+        raise fail(Status.INVALID_ARGUMENT, "path contains a NUL character")
+    return path
+
+
 def _utf8(text: Any, what: str = "text") -> bytes:
     """UTF-8 bytes of a str (or the bytes given); ctypes passes bytes to C without copying."""
     if isinstance(text, str):
@@ -424,9 +432,7 @@ class Tokenizer:
     def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Tokenizer":
         """Loads a tokenizer.json, a .tiktoken rank file or a Llama 3 tokenizer.model."""
         cdll = lib()
-        path = os.fsdecode(os.fspath(path))
-        if "\0" in path:
-            raise fail(Status.INVALID_ARGUMENT, "path contains a NUL character")
+        path = _fs_path(path)
         out = ctypes.c_void_p()
         check(cdll, cdll.swifttok_tokenizer_from_file(os.fsencode(path), ctypes.byref(out)))
         return cls(_Owned(out.value, cdll.swifttok_tokenizer_free), path)
