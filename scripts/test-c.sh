@@ -74,7 +74,7 @@ else
 fi
 
 CFLAGS=(-std=c99 -Wall -Wextra -Werror -pedantic -g -I"$ROOT/include")
-LINK=(-L"$LIBDIR" -lswifttok -Wl,-rpath,"$LIBDIR" -pthread)
+LINK=(-L"$LIBDIR" -lswifttok -Wl,-rpath,"$LIBDIR" -pthread -lm)
 SRC="$ROOT/Tests/c/test_capi.c"
 # The Swift toolchain's clang links with gold by default (noisy with sanitizers); prefer lld.
 CLANG_LD=()

@@ -143,7 +143,7 @@ DATA_ARGS=()
 [[ -f $SHARED/vocab/gpt2/tokenizer.json ]] && DATA_ARGS=(--shared "$SHARED" --expected "$ROOT/Tests/c/expected_ids.txt")
 ((${#DATA_ARGS[@]})) || say "SKIP parity in the C suite: no shared folder at $SHARED"
 if gcc -std=c99 -Wall -Wextra -Werror -pedantic -O1 -g $(pkg-config --cflags swifttok) "$ROOT/Tests/c/test_capi.c" \
-        $(pkg-config --libs swifttok) -pthread -o "$WORK/test_capi"; then
+        $(pkg-config --libs swifttok) -pthread -lm -o "$WORK/test_capi"; then
     SWIFT_BACKTRACE=enable=no "$WORK/test_capi" "${DATA_ARGS[@]}" || fail "the C suite"
 else
     fail "the C suite does not compile"
