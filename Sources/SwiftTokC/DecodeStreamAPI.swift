@@ -2,24 +2,13 @@ import CSwiftTokABI
 import SwiftTok
 
 /// What a `swifttok_decode_stream *` points to. Mutable: one thread at a time (the header says so).
-final class DecodeStreamHandle {
+final class DecodeStreamHandle: CHandle {
     var stream: DecodeStream
     /// Text produced by a step whose caller buffer was too small, with the ids that produced it.
     var pending: (ids: [UInt32], text: [UInt8])?
 
     init(_ stream: DecodeStream) { self.stream = stream }
 
-    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
-
-    static func from(_ p: OpaquePointer?) -> DecodeStreamHandle? {
-        guard let p else { return nil }
-        return Unmanaged<DecodeStreamHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
-    }
-
-    static func release(_ p: OpaquePointer?) {
-        guard let p else { return }
-        Unmanaged<DecodeStreamHandle>.fromOpaque(UnsafeRawPointer(p)).release()
-    }
 }
 
 @c @implementation

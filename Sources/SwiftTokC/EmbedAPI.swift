@@ -3,7 +3,7 @@ import SwiftTok
 import SwiftTokEmbed
 
 /// What a `swifttok_embedder *` points to: the bundled encoder with its tokenizer (immutable).
-final class EmbedderHandle {
+final class EmbedderHandle: CHandle {
     let embedder: SentenceEmbedder
     /// The embedder's tokenizer as a C tokenizer (what swifttok_embedder_tokenizer hands out,
     /// and what probes the memory of long texts).
@@ -15,18 +15,6 @@ final class EmbedderHandle {
     }
 
     var dimension: Int { embedder.model.config.hiddenSize }
-
-    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
-
-    static func from(_ p: OpaquePointer?) -> EmbedderHandle? {
-        guard let p else { return nil }
-        return Unmanaged<EmbedderHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
-    }
-
-    static func release(_ p: OpaquePointer?) {
-        guard let p else { return }
-        Unmanaged<EmbedderHandle>.fromOpaque(UnsafeRawPointer(p)).release()
-    }
 
     /// Checks the output arguments of an embedding call of `count` inputs: sets `*outLength` to
     /// the floats the call writes and throws BUFFER_TOO_SMALL when `capacity` is below it.
@@ -97,21 +85,21 @@ public func swifttok_embedder_tokenizer(_ embedder: OpaquePointer?, _ out: Unsaf
     guard let out else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out is NULL") }
     out.pointee = nil
     guard let e = EmbedderHandle.from(embedder) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "embedder is NULL") }
-    out.pointee = OpaquePointer(Unmanaged.passRetained(e.tokenizer).toOpaque())
+    out.pointee = e.tokenizer.opaque
     return SWIFTTOK_OK
 }
 
 /// The common part of swifttok_embed and swifttok_embed_ids: `*outLength` zeroed, the embedder and
-/// thread count checked, count 0 answered; `body` gets the embedder.
+/// thread count checked, count 0 answered; `body` gets the embedder and `outLength`.
 func embedCall(_ embedder: OpaquePointer?, _ count: Int, _ threads: Int, _ outLength: UnsafeMutablePointer<Int>?,
-               _ body: (EmbedderHandle) throws -> Void) -> swifttok_status {
+               _ body: (EmbedderHandle, UnsafeMutablePointer<Int>) throws -> Void) -> swifttok_status {
     guard let outLength else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "out_length is NULL") }
     outLength.pointee = 0
     guard let e = EmbedderHandle.from(embedder) else { return fail(SWIFTTOK_ERROR_NULL_ARGUMENT, "embedder is NULL") }
     return guarded {
         guard threads >= 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "threads is too large") }
         guard count >= 0, count < Int.max else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "count is too large") }
-        if count > 0 { try body(e) }
+        if count > 0 { try body(e, outLength) }
         return SWIFTTOK_OK
     }
 }
@@ -120,10 +108,10 @@ func embedCall(_ embedder: OpaquePointer?, _ count: Int, _ threads: Int, _ outLe
 public func swifttok_embed(_ embedder: OpaquePointer?, _ data: UnsafePointer<CChar>?, _ offsets: UnsafePointer<Int>?,
                            _ count: Int, _ threads: Int, _ out: UnsafeMutablePointer<Float>?, _ capacity: Int,
                            _ outLength: UnsafeMutablePointer<Int>?) -> swifttok_status {
-    embedCall(embedder, count, threads, outLength) { e in
+    embedCall(embedder, count, threads, outLength) { e, outLength in
         // Checked, and the size answered, before any text is read.
         let documents = try flatTexts(data, offsets, count)
-        if let outLength { try e.checkOutput(count, out, capacity, outLength) }
+        try e.checkOutput(count, out, capacity, outLength)
         var texts: [String] = []
         texts.reserveCapacity(count)
         for (i, bytes) in documents.enumerated() {
@@ -142,7 +130,7 @@ public func swifttok_embed(_ embedder: OpaquePointer?, _ data: UnsafePointer<CCh
 public func swifttok_embed_ids(_ embedder: OpaquePointer?, _ ids: UnsafePointer<UInt32>?, _ starts: UnsafePointer<Int>?,
                                _ count: Int, _ threads: Int, _ out: UnsafeMutablePointer<Float>?, _ capacity: Int,
                                _ outLength: UnsafeMutablePointer<Int>?) -> swifttok_status {
-    embedCall(embedder, count, threads, outLength) { e in
+    embedCall(embedder, count, threads, outLength) { e, outLength in
         guard let starts else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "starts is NULL") }
         guard starts[0] == 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "starts[0] is \(UInt(bitPattern: starts[0])), not 0") }
         let maxLength = e.embedder.maxLength
@@ -157,7 +145,7 @@ public func swifttok_embed_ids(_ embedder: OpaquePointer?, _ ids: UnsafePointer<
             }
         }
         guard let ids else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "ids is NULL") }
-        if let outLength { try e.checkOutput(count, out, capacity, outLength) }
+        try e.checkOutput(count, out, capacity, outLength)
         let vocab = e.embedder.model.config.vocabSize
         var sequences: [[UInt32]] = []
         sequences.reserveCapacity(count)

@@ -5,7 +5,7 @@ import CSwiftTokABI
 import SwiftTok
 
 /// What a `swifttok_tokenizer *` points to.
-final class TokenizerHandle {
+final class TokenizerHandle: CHandle {
     let tokenizer: Tokenizer
     /// The same tokenizer without padding: batches pad after encoding (to the longest, with a mask),
     /// and without padding the ids-only fast path applies.
@@ -37,16 +37,26 @@ final class TokenizerHandle {
 
     deinit { padToken.free() }
 
+}
+
+/// A Swift object behind a C handle (`swifttok_tokenizer *`, `swifttok_encoding *`, ...): the
+/// pointer is the object, retained once for the caller until its `_free` releases it.
+protocol CHandle: AnyObject {}
+
+extension CHandle {
+    /// A new retained pointer to this object, owned by the caller.
     var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
 
-    static func from(_ p: OpaquePointer?) -> TokenizerHandle? {
+    /// The object behind a handle (not retained), or nil for NULL.
+    static func from(_ p: OpaquePointer?) -> Self? {
         guard let p else { return nil }
-        return Unmanaged<TokenizerHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+        return Unmanaged<Self>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
     }
 
+    /// Releases the caller's reference (a `_free`); NULL is allowed.
     static func release(_ p: OpaquePointer?) {
         guard let p else { return }
-        Unmanaged<TokenizerHandle>.fromOpaque(UnsafeRawPointer(p)).release()
+        Unmanaged<Self>.fromOpaque(UnsafeRawPointer(p)).release()
     }
 }
 
@@ -90,7 +100,7 @@ struct StableBuffer<T> {
 }
 
 /// What a `swifttok_encoding *` points to: the encoding's arrays in C layout.
-final class EncodingHandle {
+final class EncodingHandle: CHandle {
     let ids: StableBuffer<UInt32>
     let typeIds: StableBuffer<UInt32>
     let attentionMask: StableBuffer<UInt32>
@@ -131,21 +141,10 @@ final class EncodingHandle {
 
     /// Borrowed pointer for an overflowing part (owned by this handle).
     var opaqueUnretained: OpaquePointer { OpaquePointer(Unmanaged.passUnretained(self).toOpaque()) }
-    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
-
-    static func from(_ p: OpaquePointer?) -> EncodingHandle? {
-        guard let p else { return nil }
-        return Unmanaged<EncodingHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
-    }
-
-    static func release(_ p: OpaquePointer?) {
-        guard let p else { return }
-        Unmanaged<EncodingHandle>.fromOpaque(UnsafeRawPointer(p)).release()
-    }
 }
 
 /// What a `swifttok_batch *` points to.
-final class BatchHandle {
+final class BatchHandle: CHandle {
     let ids: StableBuffer<UInt32>
     let starts: StableBuffer<Int>
     let attentionMask: StableBuffer<UInt32>
@@ -202,21 +201,10 @@ final class BatchHandle {
         attentionMask.free()
     }
 
-    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
-
-    static func from(_ p: OpaquePointer?) -> BatchHandle? {
-        guard let p else { return nil }
-        return Unmanaged<BatchHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
-    }
-
-    static func release(_ p: OpaquePointer?) {
-        guard let p else { return }
-        Unmanaged<BatchHandle>.fromOpaque(UnsafeRawPointer(p)).release()
-    }
 }
 
 /// What a `swifttok_texts *` points to.
-final class TextsHandle {
+final class TextsHandle: CHandle {
     let bytes: StableBuffer<UInt8>
     let starts: [Int]
 
@@ -233,17 +221,6 @@ final class TextsHandle {
 
     deinit { bytes.free() }
 
-    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
-
-    static func from(_ p: OpaquePointer?) -> TextsHandle? {
-        guard let p else { return nil }
-        return Unmanaged<TextsHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
-    }
-
-    static func release(_ p: OpaquePointer?) {
-        guard let p else { return }
-        Unmanaged<TextsHandle>.fromOpaque(UnsafeRawPointer(p)).release()
-    }
 }
 
 /// The caller's bytes in place (no copy), with the checks of `callerBytes`; valid for the call.

@@ -5,7 +5,7 @@ import CSwiftTokABI
 import SwiftTok
 
 /// What a `swifttok_nbest *` points to: the segmentations (each lent as a borrowed encoding) and scores.
-final class NBestHandle {
+final class NBestHandle: CHandle {
     let encodings: [EncodingHandle]
     let scores: [Double]
 
@@ -14,17 +14,6 @@ final class NBestHandle {
         scores = list.map(\.score)
     }
 
-    var opaque: OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
-
-    static func from(_ p: OpaquePointer?) -> NBestHandle? {
-        guard let p else { return nil }
-        return Unmanaged<NBestHandle>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
-    }
-
-    static func release(_ p: OpaquePointer?) {
-        guard let p else { return }
-        Unmanaged<NBestHandle>.fromOpaque(UnsafeRawPointer(p)).release()
-    }
 }
 
 /// The caller's text as a String, refusing invalid UTF-8 (never repaired).

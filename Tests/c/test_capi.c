@@ -2707,12 +2707,30 @@ struct reference_item {
     size_t dim;
 };
 
+/* The numbers of a JSON array from `p` (just after its '['), up to `cap` of them, into `out`;
+ * returns where it stopped (its ']'). */
+static const char *parse_numbers(const char *p, double *out, size_t cap, size_t *count) {
+    *count = 0;
+    while (*p && *p != ']' && *count < cap) {
+        char *end;
+        double v = strtod(p, &end);
+        if (end == p) {
+            p++;
+            continue;
+        }
+        out[(*count)++] = v;
+        p = end;
+    }
+    return p;
+}
+
 /* The items of embeddings.json (texts hold no escapes but \" and \\, which are decoded);
  * returns how many, or 0 when the file is unreadable or not as expected. */
 static size_t load_reference(const char *path, struct reference_item *items, size_t cap) {
-    size_t len = 0, n = 0;
+    size_t len = 0, n = 0, count;
     char *buf = read_file(path, &len);
     const char *p;
+    double values[512];
     if (buf == NULL) return 0;
     p = buf;
     while (n < cap && (p = strstr(p, "\"text\": \"")) != NULL) {
@@ -2730,26 +2748,12 @@ static size_t load_reference(const char *path, struct reference_item *items, siz
         it->len = (size_t)(w - it->text);
         q = strstr(p, "\"input_ids\": [");
         if (q == NULL) break;
-        p = q + strlen("\"input_ids\": [");
-        it->nids = 0;
-        while (*p && *p != ']' && it->nids < 512) {
-            char *end;
-            unsigned long v = strtoul(p, &end, 10);
-            if (end == p) { p++; continue; }
-            it->ids[it->nids++] = (uint32_t)v;
-            p = end;
-        }
+        p = parse_numbers(q + strlen("\"input_ids\": ["), values, 512, &count);
+        for (it->nids = 0; it->nids < count; it->nids++) it->ids[it->nids] = (uint32_t)values[it->nids];
         q = strstr(p, "\"sentence_embedding\": [");
         if (q == NULL) break;
-        p = q + strlen("\"sentence_embedding\": [");
-        it->dim = 0;
-        while (*p && *p != ']' && it->dim < REF_DIM) {
-            char *end;
-            double v = strtod(p, &end);
-            if (end == p) { p++; continue; }
-            it->embedding[it->dim++] = (float)v;
-            p = end;
-        }
+        p = parse_numbers(q + strlen("\"sentence_embedding\": ["), values, REF_DIM, &count);
+        for (it->dim = 0; it->dim < count; it->dim++) it->embedding[it->dim] = (float)values[it->dim];
         n++;
     }
     free(buf);
