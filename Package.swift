@@ -58,11 +58,11 @@ let package = Package(
         .systemLibrary(name: "CICU", pkgConfig: "icu-uc", providers: [.apt(["libicu-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .target(name: "SwiftTok", dependencies: ["CICU", "CPCRE2"], swiftSettings: fast),
-        // CPU feature checks as static inline C functions: a header, nothing to link.
+        // CPU feature checks and a prefetch hint as static inline C functions: a header, nothing to link.
         .systemLibrary(name: "CSwiftTokSupport", path: "Sources/CSwiftTokSupport"),
         .systemLibrary(name: "CSwiftTokABI", path: "include"),
         .target(
-            name: "SwiftTokC", dependencies: ["SwiftTok", "SwiftTokEmbed", "CSwiftTokABI"], swiftSettings: fast,
+            name: "SwiftTokC", dependencies: ["SwiftTok", "SwiftTokEmbed", "CSwiftTokABI", "CSwiftTokSupport"], swiftSettings: fast,
             linkerSettings: [.unsafeFlags(["-Xlinker", "-soname=libswifttok.so", "-Xlinker", "--no-undefined"])]),
         .target(
             name: "SwiftTokCStatic", dependencies: ["SwiftTokC"],

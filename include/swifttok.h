@@ -388,7 +388,8 @@ typedef struct swifttok_batch swifttok_batch;
 
 /**
  * Encodes `count` texts (texts[i] with lengths[i] bytes) on `threads` threads (0 = all cores;
- * no global pool, safe after fork). On success `*out` owns a batch (free with swifttok_batch_free).
+ * no global pool, safe after fork). The texts are read in place during the call and not kept:
+ * keep them unchanged until it returns. On success `*out` owns a batch (free with swifttok_batch_free).
  * If any input fails, nothing is returned and the status names the first failing input's problem.
  * Truncation and padding follow the tokenizer's settings, as tokenizers' encode_batch: with
  * padding length 0 every input is padded to the longest of the batch (rounded up to
@@ -403,8 +404,8 @@ swifttok_status swifttok_encode_batch(const swifttok_tokenizer *tokenizer, const
  * swifttok_encode_batch with the texts in one buffer: text i is data[offsets[i] ..< offsets[i + 1]]
  * (`offsets` has count + 1 non-decreasing entries, offsets[count] <= the buffer's length; data
  * may be NULL when every text is empty). Saves building a pointer array (e.g. from Python,
- * where the texts are joined into one bytes object). The texts are copied before the call
- * returns; on success `*out` owns a new batch (free with swifttok_batch_free), on failure it is
+ * where the texts are joined into one bytes object). The texts are read in place during the call
+ * and not kept: keep them unchanged until it returns (free them any time after); on success `*out` owns a new batch (free with swifttok_batch_free), on failure it is
  * set to NULL. Thread-safe like swifttok_encode_batch (any number of calls on one tokenizer).
  * Since 0.2.
  */

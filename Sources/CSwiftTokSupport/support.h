@@ -22,4 +22,7 @@ static inline int swifttok_cpu_has_avx512f(void) {
 static inline int swifttok_cpu_has_avx512f(void) { return 0; }
 #endif
 
+/// A hint to bring the cache line at `p` in for writing (never faults, for any address).
+static inline void swifttok_prefetch_write(const void *p) { __builtin_prefetch(p, 1, 3); }
+
 #endif

@@ -12,12 +12,12 @@ public func swifttok_encode_batch(_ tokenizer: OpaquePointer?, _ texts: UnsafePo
     out.pointee = nil
     return guarded {
         let h = try batchArguments(tokenizer, flags)
-        var documents: [[UInt8]] = []
+        var documents: [UnsafeBufferPointer<UInt8>] = []
         if count != 0 {
             guard let texts, let lengths else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "texts or lengths is NULL") }
             guard count > 0 else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "count is too large") }
             documents.reserveCapacity(count)
-            for i in 0..<count { documents.append(try callerBytes(texts[i], lengths[i], "texts[\(i)]")) }
+            for i in 0..<count { documents.append(try callerText(texts[i], lengths[i], "texts[\(i)]")) }
         }
         out.pointee = try encodeBatch(h, documents, flags, threads).opaque
         return SWIFTTOK_OK
@@ -32,14 +32,26 @@ public func swifttok_encode_batch_flat(_ tokenizer: OpaquePointer?, _ data: Unsa
     out.pointee = nil
     return guarded {
         let h = try batchArguments(tokenizer, flags)
-        out.pointee = try encodeBatch(h, try flatTexts(data, offsets, count), flags, threads).opaque
+        out.pointee = try encodeBatch(h, try flatTextViews(data, offsets, count), flags, threads).opaque
         return SWIFTTOK_OK
     }
 }
 
 /// The texts of a call that takes them in one buffer (text i is data[offsets[i] ..< offsets[i + 1]]),
-/// copied, after the offsets are checked (non-decreasing, none above PTRDIFF_MAX) before any text is read.
+/// copied (see `flatTextViews`).
 func flatTexts(_ data: UnsafePointer<CChar>?, _ offsets: UnsafePointer<Int>?, _ count: Int) throws(CError) -> [[UInt8]] {
+    let views = try flatTextViews(data, offsets, count)
+    var texts: [[UInt8]] = []
+    texts.reserveCapacity(count)
+    for (i, v) in views.enumerated() { texts.append(try callerBytes(v.baseAddress, v.count, "text \(i)")) }
+    return texts
+}
+
+/// The texts of a call that takes them in one buffer, read in place (the caller's buffer, which the
+/// header says stays unchanged during the call), after the offsets are checked (non-decreasing,
+/// none above PTRDIFF_MAX, no text above SWIFTTOK_MAX_LENGTH) before any text is read.
+func flatTextViews(_ data: UnsafePointer<CChar>?, _ offsets: UnsafePointer<Int>?,
+                   _ count: Int) throws(CError) -> [UnsafeBufferPointer<UInt8>] {
     if count == 0 { return [] }
     guard let offsets else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "offsets is NULL") }
     guard count > 0, count < Int.max else { throw CError(SWIFTTOK_ERROR_INVALID_ARGUMENT, "count is too large") }
@@ -51,11 +63,10 @@ func flatTexts(_ data: UnsafePointer<CChar>?, _ offsets: UnsafePointer<Int>?, _ 
     if offsets[count] > offsets[0] && data == nil {
         throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "data is NULL but the offsets span \(offsets[count] - offsets[0]) bytes")
     }
-    var texts: [[UInt8]] = []
+    var texts: [UnsafeBufferPointer<UInt8>] = []
     texts.reserveCapacity(count)
     for i in 0..<count {
-        let length = offsets[i + 1] - offsets[i]
-        texts.append(length == 0 ? [] : try callerBytes(data.map { $0 + offsets[i] }, length, "text \(i)"))
+        texts.append(try callerText(data.map { $0 + offsets[i] }, offsets[i + 1] - offsets[i], "text \(i)"))
     }
     return texts
 }
@@ -67,11 +78,13 @@ func batchArguments(_ tokenizer: OpaquePointer?, _ flags: UInt32) throws(CError)
     return h
 }
 
-/// The ids of `documents`, padded together as the tokenizer's padding says.
-func encodeBatch(_ h: TokenizerHandle, _ documents: [[UInt8]], _ flags: UInt32, _ threads: Int) throws -> BatchHandle {
-    try requireIdsMemory(documents.reduce(0) { $0 + $1.count })
-    let ids = try h.unpadded.encodeIdsBatch(documents, addSpecialTokens: flags.addSpecialTokens, threads: threads)
-    return BatchHandle(ids, padding: h.tokenizer.padding)
+/// The ids of `texts` (read in place), padded together as the tokenizer's padding says.
+/// `assumingValidUTF8`: the caller guarantees the texts are valid UTF-8 (Python str).
+func encodeBatch(_ h: TokenizerHandle, _ texts: [UnsafeBufferPointer<UInt8>], _ flags: UInt32, _ threads: Int,
+                 assumingValidUTF8: Bool = false) throws -> BatchHandle {
+    try requireIdsMemory(texts.reduce(0) { $0 + $1.count })
+    return try h.unpadded.withIdsBatch(inPlace: texts, addSpecialTokens: flags.addSpecialTokens, threads: threads,
+                                       assumingValidUTF8: assumingValidUTF8) { BatchHandle($0, padding: h.tokenizer.padding) }
 }
 
 @c @implementation

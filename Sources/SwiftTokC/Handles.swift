@@ -150,49 +150,49 @@ final class BatchHandle: CHandle {
     let attentionMask: StableBuffer<UInt32>
     let count: Int
 
-    /// Flattens `lists`; with `padding`, pads them as tokenizers' pad_encodings (fixed length, or
-    /// the longest list, rounded up to a multiple) and masks the padding out.
-    init(_ lists: [[UInt32]], padding: PaddingParams? = nil) {
+    /// Flattens `rows`; with `padding`, pads them as tokenizers' pad_encodings (fixed length, or
+    /// the longest row, rounded up to a multiple) and masks the padding out.
+    init(_ rows: IdsRows, padding: PaddingParams? = nil) {
         var target = 0
         if let padding {
             switch padding.strategy {
             case .fixed(let n): target = n
-            case .batchLongest: target = lists.reduce(0) { Swift.max($0, $1.count) }
+            case .batchLongest: target = (0..<rows.count).reduce(0) { Swift.max($0, rows.count(ofRow: $1)) }
             }
             if let m = padding.padToMultipleOf, m > 0, target % m > 0 { target += m - target % m }
         }
         var starts: [Int] = [0]
-        starts.reserveCapacity(lists.count + 1)
-        for l in lists { starts.append(starts[starts.count - 1] + Swift.max(l.count, target)) }
+        starts.reserveCapacity(rows.count + 1)
+        for i in 0..<rows.count { starts.append(starts[i] + Swift.max(rows.count(ofRow: i), target)) }
         let total = starts[starts.count - 1]
         let padId = padding?.padId ?? 0
         let left = padding?.direction == .left
         // Each row: [padding] ids [padding], written straight into the buffers the accessors lend.
         ids = StableBuffer(count: total) { p in
-            for (i, l) in lists.enumerated() {
-                var o = starts[i]
-                let extra = Swift.max(0, target - l.count)
-                if left && extra > 0 {
-                    (p + o).initialize(repeating: padId, count: extra)
-                    o += extra
-                }
-                l.withUnsafeBufferPointer { b in
+            for i in 0..<rows.count {
+                rows.withRow(i) { b in
+                    var o = starts[i]
+                    let extra = Swift.max(0, target - b.count)
+                    if left && extra > 0 {
+                        (p + o).initialize(repeating: padId, count: extra)
+                        o += extra
+                    }
                     if let base = b.baseAddress { (p + o).initialize(from: base, count: b.count) }
+                    o += b.count
+                    if !left && extra > 0 { (p + o).initialize(repeating: padId, count: extra) }
                 }
-                o += l.count
-                if !left && extra > 0 { (p + o).initialize(repeating: padId, count: extra) }
             }
         }
         attentionMask = StableBuffer(count: total) { p in
             p.initialize(repeating: 1, count: total)
             guard target > 0 else { return }
-            for (i, l) in lists.enumerated() where l.count < target {
-                let extra = target - l.count
-                (p + (left ? starts[i] : starts[i] + l.count)).update(repeating: 0, count: extra)
+            for i in 0..<rows.count where rows.count(ofRow: i) < target {
+                let length = rows.count(ofRow: i)
+                (p + (left ? starts[i] : starts[i] + length)).update(repeating: 0, count: target - length)
             }
         }
         self.starts = StableBuffer(starts)
-        count = lists.count
+        count = rows.count
     }
 
     deinit {
@@ -233,11 +233,17 @@ func callerBuffer(_ p: UnsafeRawPointer?, _ length: Int, _ name: String) throws(
 
 /// Copies caller bytes, checking the pointer/length pair (NULL is fine only with length 0).
 func callerBytes(_ p: UnsafeRawPointer?, _ length: Int, _ name: String) throws(CError) -> [UInt8] {
-    if length == 0 { return [] }
+    let text = try callerText(p, length, name)
+    try requireMemory(length, perUnit: 1, "a copy of \(name)")
+    return Array(text)
+}
+
+/// A caller's (pointer, length) bytes read in place, after the same checks as `callerBytes`.
+func callerText(_ p: UnsafeRawPointer?, _ length: Int, _ name: String) throws(CError) -> UnsafeBufferPointer<UInt8> {
+    if length == 0 { return UnsafeBufferPointer(start: nil, count: 0) }
     guard let p else { throw CError(SWIFTTOK_ERROR_NULL_ARGUMENT, "\(name) is NULL but its length is \(UInt(bitPattern: length))") }
     try checkLength(length, name, "bytes")
-    try requireMemory(length, perUnit: 1, "a copy of \(name)")
-    return Array(UnsafeRawBufferPointer(start: p, count: length))
+    return UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: length)
 }
 
 /// SWIFTTOK_MAX_LENGTH: the internals keep some positions in 32 bits (the Unigram lattice, the

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CSwiftTokABI
+import CSwiftTokSupport
 import SwiftTok
 
 // The Python package's builtins (include/swifttok.h, "For the Python package"): Python builtin
@@ -241,8 +242,18 @@ func idBuffer(_ count: Int) throws(NoMemory) -> UnsafeMutableBufferPointer<UInt3
 /// cost a good part of a call of a microsecond); longer ones release it. Same bound as the ctypes path.
 let gilHeldMax = 4096
 
+/// How many tokens ahead `PythonBinding.lists` requests the table entries it will read.
+private let prefetchDistance = 16
+
+/// A shared int of `PythonBinding.ints` and the references to it that batch lists hold but have
+/// not yet added to its refcount (0 outside `PythonBinding.lists`).
+struct SharedInt {
+    var object: PyObject?
+    var pending: Int
+}
+
 /// What the four builtins of one tokenizer share (the `self` of each, inside a capsule). Memory:
-/// with shared ints, two tables of 8 bytes per vocabulary entry, plus each int (~32 bytes, ids
+/// with shared ints, tables of 16, 8 and 4 bytes per vocabulary entry, plus each int (~32 bytes, ids
 /// above 256) and token str (~50-80 bytes) made on first use.
 final class PythonBinding {
     let handle: TokenizerHandle
@@ -253,8 +264,13 @@ final class PythonBinding {
     var scratch: UnsafeMutableBufferPointer<UInt32>
     var busy = false
     /// One int object per id, made on first use (SWIFTTOK_PYTHON_SHARED_INTS), or nil: a list then
-    /// takes a reference to a shared int instead of allocating one per token.
-    let ints: UnsafeMutableBufferPointer<PyObject?>?
+    /// takes a reference to a shared int instead of allocating one per token. Beside each, the
+    /// references that batch lists hold but have not yet added to its refcount (see `lists`).
+    let ints: UnsafeMutableBufferPointer<SharedInt>?
+    /// The ids with pending references, `touchedCount` of them (each once: its pending was 0), in a
+    /// buffer of one more than the vocabulary size.
+    let touched: UnsafeMutablePointer<UInt32>?
+    var touchedCount = 0
     /// The same for token strings (encode's `tokens`), checked against the token's text on reuse.
     let strs: UnsafeMutableBufferPointer<PyObject?>?
 
@@ -263,14 +279,16 @@ final class PythonBinding {
         self.fallbacks = fallbacks
         scratch = try idBuffer(gilHeldMax + 64)
         if sharedInts && handle.vocabSize > 0 {
-            let table = UnsafeMutableBufferPointer<PyObject?>.allocate(capacity: handle.vocabSize)
-            table.initialize(repeating: nil)
+            let table = UnsafeMutableBufferPointer<SharedInt>.allocate(capacity: handle.vocabSize)
+            table.initialize(repeating: SharedInt(object: nil, pending: 0))
             ints = table
+            touched = UnsafeMutablePointer<UInt32>.allocate(capacity: handle.vocabSize + 1)
             let texts = UnsafeMutableBufferPointer<PyObject?>.allocate(capacity: handle.vocabSize)
             texts.initialize(repeating: nil)
             strs = texts
         } else {
             ints = nil
+            touched = nil
             strs = nil
         }
     }
@@ -279,9 +297,10 @@ final class PythonBinding {
     func dropReferences(_ py: CPython) {
         for f in fallbacks { py.decref(f) }
         if let ints {
-            for case let o? in ints { py.decref(o) }
+            for case let o? in ints.lazy.map(\.object) { py.decref(o) }
             ints.deallocate()
         }
+        touched?.deallocate()
         if let strs {
             for case let o? in strs { py.decref(o) }
             strs.deallocate()
@@ -293,7 +312,7 @@ final class PythonBinding {
     @inline(__always)
     func int(_ py: CPython, _ id: UInt32) -> PyObject? {
         guard let ints, Int(id) < ints.count else { return py.longFromSize(Int(id)) }
-        if let o = ints[Int(id)] {
+        if let o = ints[Int(id)].object {
             // Py_INCREF as the stable ABI compiles it for GIL builds (ob_refcnt, a Py_ssize_t at
             // offset 0, incremented in place; immortal objects of 3.12+ tolerate it by design,
             // PEP 683): a call to Py_IncRef per token was ~4% of a batch. The package binds no
@@ -302,24 +321,110 @@ final class PythonBinding {
             return o
         }
         guard let o = py.longFromSize(Int(id)) else { return nil }
-        ints[Int(id)] = o
+        ints[Int(id)].object = o
         py.incref(o)
         return o
     }
 
-    /// A new list of lists of `rows`, or NULL with the exception set.
-    func lists(_ py: CPython, _ rows: [[UInt32]]) -> PyObject? {
+    /// A new list of lists, list i of the ids that `row(i, make)` hands to `make` (returning what
+    /// `make` returns), or NULL with the exception set.
+    ///
+    /// The lists take their references to the shared ints in two steps: while they are filled, a
+    /// count per id beside the int's pointer (the cache line the pointer load brings in anyway),
+    /// then one refcount add per distinct id. Filling them with an increment of each int's refcount
+    /// cost a second cache-missing access per token, a third of the lists' cost. Until the add,
+    /// the refcounts are short of the lists' references, so nothing may release a list before it:
+    /// the failure path adds them, then releases. No Python code runs in between (no collector, and
+    /// the lists are not visible to Python code), and the table's own reference keeps each int alive.
+    func lists(_ py: CPython, _ count: Int,
+               _ row: (Int, (UnsafeBufferPointer<UInt32>) -> PyObject?) -> PyObject?) -> PyObject? {
         py.withoutCollector { () -> PyObject? in
-            guard let outer = py.listNew(rows.count) else { return nil }
-            for (i, row) in rows.enumerated() {
-                guard let inner = row.withUnsafeBufferPointer({ list(py, $0.baseAddress, $0.count) }) else {
-                    py.decref(outer)
-                    return nil
+            guard let outer = py.listNew(count) else { return nil }
+            var failed = false
+            for i in 0..<count {
+                guard let inner = row(i, { ids in pendingList(py, ids, &failed) }) else {
+                    failed = true
+                    break
                 }
-                _ = py.listSetItem(outer, i, inner)
+                _ = py.listSetItem(outer, i, inner)  // Takes the new reference; cannot fail in range.
+                if failed { break }
+            }
+            addPendingReferences()
+            if failed {
+                py.decref(outer)
+                return nil
             }
             return outer
         }
+    }
+
+    /// A new list of `ids` whose references to shared ints are left pending (see `lists`), or NULL
+    /// with the exception set. When an int cannot be made, `failed` is set and the list, its
+    /// remaining items NULL, is returned to be released after the pending references are added.
+    private func pendingList(_ py: CPython, _ ids: UnsafeBufferPointer<UInt32>, _ failed: inout Bool) -> PyObject? {
+        guard let ints, let touched, let source = ids.baseAddress else { return list(py, ids.baseAddress, ids.count) }
+        guard let list = py.listNew(ids.count) else { return nil }
+        guard let items = py.items(of: list) else {
+            // Another object layout: references taken one at a time.
+            for i in 0..<ids.count {
+                guard let v = int(py, source[i]) else {
+                    failed = true
+                    return list
+                }
+                _ = py.listSetItem(list, i, v)
+            }
+            return list
+        }
+        let table = ints.baseAddress.unsafelyUnwrapped  // Not nil: the table has vocabSize > 0 entries.
+        let size = ints.count
+        let count = ids.count
+        var touchedCount = self.touchedCount  // In a register (a store through self per token otherwise).
+        defer { self.touchedCount = touchedCount }
+        for i in 0..<count {
+            // The entry a few tokens ahead requested now: the cache misses overlap instead of each
+            // stalling the loop in turn (the load of the entry was most of the loop's time).
+            if i + prefetchDistance < count {
+                swifttok_prefetch_write(table + Swift.min(Int(source[i + prefetchDistance]), size - 1))
+            }
+            let id = source[i]
+            guard Int(id) < size else {
+                guard let v = py.longFromSize(Int(id)) else {
+                    failed = true
+                    return list
+                }
+                items[i] = v
+                continue
+            }
+            let entry = table + Int(id)
+            if entry.pointee.object == nil {
+                // The table's reference; the list's is pending like the rest.
+                guard let made = py.longFromSize(Int(id)) else {
+                    failed = true
+                    return list
+                }
+                entry.pointee.object = made
+            }
+            // Recorded as touched when first pending, without a branch (which mispredicted on
+            // every first use): the slot past the last is always there (capacity vocabSize + 1).
+            touched[touchedCount] = id
+            touchedCount &+= entry.pointee.pending == 0 ? 1 : 0
+            entry.pointee.pending &+= 1
+            items[i] = entry.pointee.object
+        }
+        return list
+    }
+
+    /// Adds each touched int's pending references to its refcount, as `int` does one at a time.
+    private func addPendingReferences() {
+        guard let ints, let touched else { return }
+        for k in 0..<touchedCount {
+            let entry = ints.baseAddress.unsafelyUnwrapped + Int(touched[k])
+            if let o = entry.pointee.object {
+                UnsafeMutableRawPointer(o).assumingMemoryBound(to: Int.self).pointee &+= entry.pointee.pending
+            }
+            entry.pointee.pending = 0
+        }
+        touchedCount = 0
     }
 
     /// A new list of the `count` ids at `ids`, or NULL with the exception set.
@@ -507,14 +612,18 @@ private func pyEncodeBatchIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObje
     if truth < 0 { return nil }
     let threads = py.longAsSsize(args[2])
     if threads == -1 { return nil }  // Not an int, or too large (the exception is set); the caller checked >= 0.
-    // The UTF-8 of each text (kept by its str, which the list holds while the GIL is), then one
-    // probe for the copies: a probe per text cost an mmap and munmap per document.
-    var texts: [UnsafeRawBufferPointer] = []
+    // The UTF-8 of each text, read in place: the buffer a str keeps (its own data, or the UTF-8 it
+    // caches) lives and stays unchanged as long as the str, and each str is held (a reference
+    // taken here) while the GIL is released, when the list itself may change.
+    var texts: [UnsafeBufferPointer<UInt8>] = []
+    var held: [PyObject] = []
     texts.reserveCapacity(n)
+    held.reserveCapacity(n)
+    defer { for o in held { py.decref(o) } }
     var total = 0
     for i in 0..<n {
         var size = 0
-        guard let utf8 = py.asUTF8(py.listGetItem(args[0], i), &size) else {
+        guard let item = py.listGetItem(args[0], i), let utf8 = py.asUTF8(item, &size) else {
             py.errClear()
             return py.vectorcall(b.fallbacks[2], args, nargs, kwnames)
         }
@@ -523,68 +632,64 @@ private func pyEncodeBatchIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObje
         } catch {
             return py.raise(error)
         }
+        py.incref(item)
+        held.append(item)
         total += size
-        texts.append(UnsafeRawBufferPointer(start: utf8, count: size))
+        texts.append(UnsafeBufferPointer(start: UnsafeRawPointer(utf8).assumingMemoryBound(to: UInt8.self), count: size))
     }
-    do {
-        try requireMemory(total, perUnit: 1, "a copy of \(total) bytes of texts")
-    } catch {
-        return py.raise(error)
-    }
-    // Copied under the GIL: the list may change while the GIL is released.
-    var documents = texts.map { Array($0) }
-    texts = []
     let flags: UInt32 = truth != 0 ? UInt32(SWIFTTOK_ADD_SPECIAL_TOKENS) : 0
     let state = py.saveThread()
-    // Without padding the rows are the lists as encoded (no flat copy); with it, the C batch's rows.
-    let unpadded = b.handle.tokenizer.padding == nil
-    let encoded = Result { () throws -> ([[UInt32]], BatchHandle?) in
-        try requireIdsMemory(total)
-        return unpadded ? (try b.handle.unpadded.encodeIdsBatch(documents, addSpecialTokens: flags.addSpecialTokens, threads: threads), nil)
-                 : ([], try encodeBatch(b.handle, documents, flags, threads))
-    }
-    documents = []
-    py.restoreThread(state)
-    let batch: BatchHandle
-    switch encoded {
-    case .success((let rows, nil)): return flat ? flatArrays(py, rows) : b.lists(py, rows)
-    case .success((_, let value?)): batch = value
-    case .failure(let error): return py.raise(error)
-    }
-    if flat { return flatArrays(py, batch) }
-    return py.withoutCollector { () -> PyObject? in
-        guard let outer = py.listNew(batch.count) else { return nil }
-        guard let starts = batch.starts.pointer else { return outer }
-        for i in 0..<batch.count {
-            let start = starts[i]
-            guard let row = b.list(py, batch.ids.pointer.map { UnsafePointer($0 + start) }, starts[i + 1] - start) else {
-                py.decref(outer)
-                return nil
+    var holdsGIL = false  // Taken back once the ids are there, to make the result.
+    let built: Result<PyObject?, Error>
+    if b.handle.tokenizer.padding == nil {
+        built = Result {
+            try requireIdsMemory(total)
+            // A str's UTF-8 is valid (PyUnicode_AsUTF8AndSize refuses lone surrogates).
+            return try b.handle.unpadded.withIdsBatch(inPlace: texts, addSpecialTokens: flags.addSpecialTokens,
+                                                      threads: threads, assumingValidUTF8: true) { rows in
+                py.restoreThread(state)
+                holdsGIL = true
+                // Lists or flat arrays straight from the workers' buffers.
+                return flat ? flatArrays(py, rows) : b.lists(py, rows.count) { i, make in rows.withRow(i, make) }
             }
-            _ = py.listSetItem(outer, i, row)
         }
-        return outer
+    } else {
+        // Padded: the C batch's rows (padded to the longest).
+        built = Result {
+            let batch = try encodeBatch(b.handle, texts, flags, threads, assumingValidUTF8: true)
+            py.restoreThread(state)
+            holdsGIL = true
+            if flat { return flatArrays(py, batch) }
+            guard let starts = batch.starts.pointer else { return py.listNew(0) }  // No rows.
+            return b.lists(py, batch.count) { i, make in
+                make(UnsafeBufferPointer(start: batch.ids.pointer.map { UnsafePointer($0 + starts[i]) },
+                                         count: starts[i + 1] - starts[i]))
+            }
+        }
+    }
+    if !holdsGIL { py.restoreThread(state) }
+    switch built {
+    case .success(let result): return result
+    case .failure(let error): return py.raise(error)
     }
 }
 
 /// (ids, starts) bytearrays of `rows` flattened (encode_batch_ids' flat form), or NULL with the exception set.
-private func flatArrays(_ py: CPython, _ rows: [[UInt32]]) -> PyObject? {
-    var total = 0
-    for r in rows { total += r.count }
-    let ids = py.bytearray(of: UInt32.self, total) { p in
+private func flatArrays(_ py: CPython, _ rows: IdsRows) -> PyObject? {
+    let ids = py.bytearray(of: UInt32.self, rows.idCount) { p in
         var o = 0
-        for r in rows {
-            r.withUnsafeBufferPointer { b in
-                if let base = b.baseAddress { (p + o).initialize(from: base, count: b.count) }
+        for i in 0..<rows.count {
+            rows.withRow(i) { r in
+                if let base = r.baseAddress { (p + o).initialize(from: base, count: r.count) }
+                o += r.count
             }
-            o += r.count
         }
     }
     return flatPair(py, ids, rows.count) { p in
         var o = 0
         p[0] = 0
-        for (i, r) in rows.enumerated() {
-            o += r.count
+        for i in 0..<rows.count {
+            o += rows.count(ofRow: i)
             p[i + 1] = o
         }
     }

@@ -72,6 +72,37 @@ extension Tokenizer {
         return try results.values()
     }
 
+    /// The ids of each text read in place, encoded in parallel into one buffer per worker and
+    /// handed to `body` as rows (on the calling thread, once every text is encoded): the batch
+    /// path of the Python builtins, which pass the UTF-8 their str objects keep (no copy of the
+    /// texts) and make lists or flat arrays of the rows (no array per text). The caller keeps each
+    /// buffer alive and unchanged until this returns. `assumingValidUTF8`: the caller guarantees
+    /// each text is valid UTF-8 (a str's UTF-8 always is) and the check is skipped; otherwise
+    /// invalid UTF-8 is an error. The ids of `encodeIdsBatch(_:)`; the first error by index is thrown.
+    package func withIdsBatch<R>(inPlace texts: [UnsafeBufferPointer<UInt8>], addSpecialTokens: Bool = false,
+                                 threads: Int = 0, assumingValidUTF8: Bool = false,
+                                 _ body: (IdsRows) throws -> R) throws -> R {
+        let spans = ResultSlots<IdsRows.Span>(texts.count)
+        let tokenizer = self
+        let shared = InPlaceTexts(texts: texts)
+        let workers = Parallel.workerCount(texts.count, threads: threads)
+        let scratch = WorkerScratch(workers, pool: scratchPool)
+        defer { scratch.giveBack(to: scratchPool) }
+        let outputs = (0..<workers).map { _ in IdsRows.Output() }
+        Parallel.forEach(texts.count, threads: threads) { worker, i in
+            let out = outputs[worker]
+            spans.set(i, Result {
+                try scratch.with(worker) { s in
+                    let start = out.ids.count
+                    try tokenizer.appendIds(inPlace: shared.texts[i], addSpecialTokens: addSpecialTokens,
+                                            checkUTF8: !assumingValidUTF8, to: &out.ids, scratch: &s)
+                    return IdsRows.Span(worker: worker, start: start, count: out.ids.count - start)
+                }
+            })
+        }
+        return try body(IdsRows(ids: outputs.map(\.ids), spans: try spans.values()))
+    }
+
     /// Just the ids of one input.
     /// Borrows a warm scratch from the tokenizer's pool, so repeated short calls (the C ABI's and
     /// Python's per-call path) hit warm caches instead of building cold ones every time.
@@ -86,6 +117,48 @@ extension Tokenizer {
         if let ids = try fastIds(bytes, addSpecialTokens: addSpecialTokens, scratch: &scratch) { return ids }
         return try encode(bytes: bytes, addSpecialTokens: addSpecialTokens).ids
     }
+}
+
+/// The ids of a batch from `Tokenizer.withIdsBatch`: row i, the ids of text i, is a span of the
+/// buffer of the worker that encoded it.
+package struct IdsRows {
+    struct Span: Sendable {
+        let worker: Int
+        let start: Int
+        let count: Int
+    }
+
+    /// One worker's ids, appended by that worker alone.
+    final class Output: @unchecked Sendable {
+        // @unchecked: worker w appends to outputs[w] only; read after the workers have joined.
+        var ids: [UInt32] = []
+    }
+
+    let ids: [[UInt32]]
+    let spans: [Span]
+
+    /// The number of rows (texts).
+    package var count: Int { spans.count }
+
+    /// The number of ids in row `i`.
+    package func count(ofRow i: Int) -> Int { spans[i].count }
+
+    /// The number of ids in all rows.
+    package var idCount: Int { ids.reduce(0) { $0 + $1.count } }
+
+    /// `body` on the ids of row `i`.
+    package func withRow<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt32>) throws -> R) rethrows -> R {
+        let s = spans[i]
+        return try ids[s.worker].withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[s.start ..< s.start + s.count]))
+        }
+    }
+}
+
+/// Buffers the caller of `withIdsBatch(inPlace:)` keeps alive and unchanged for the call, read
+/// (never written) by the workers.
+private struct InPlaceTexts: @unchecked Sendable {
+    let texts: [UnsafeBufferPointer<UInt8>]
 }
 
 /// One FastScratch per worker, each in its own box; a worker only ever touches its own box.

@@ -10,9 +10,7 @@ extension Tokenizer {
     @inline(never)
     public func encodeIds(_ text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool = false,
                           into out: UnsafeMutableBufferPointer<UInt32>) throws -> Int {
-        if let bad = UTF8Text.firstInvalid(text) {
-            throw TokenizerError(.invalidUTF8, "input is not valid UTF-8 (at byte \(bad))")
-        }
+        try Tokenizer.validateUTF8(text)
         return try scratchPool.withScratch { scratch in
             scratch.ids.removeAll(keepingCapacity: true)
             if !(try bufferIds(text, addSpecialTokens: addSpecialTokens, scratch: &scratch)) {
@@ -27,6 +25,21 @@ extension Tokenizer {
                 }
             }
             return count
+        }
+    }
+
+    /// Appends the ids of one UTF-8 input read in place (a text of `withIdsBatch(inPlace:)`) to
+    /// `out` (nothing on an error), on the worker's scratch; `checkUTF8` false: the caller
+    /// guarantees the text is valid UTF-8. The ids of `encodeIds(bytes:addSpecialTokens:)`; only
+    /// the general pipeline copies the text.
+    func appendIds(inPlace text: UnsafeBufferPointer<UInt8>, addSpecialTokens: Bool, checkUTF8: Bool,
+                   to out: inout [UInt32], scratch: inout FastScratch) throws {
+        if checkUTF8 { try Tokenizer.validateUTF8(text) }
+        scratch.ids.removeAll(keepingCapacity: true)
+        if try bufferIds(text, addSpecialTokens: addSpecialTokens, scratch: &scratch) {
+            out.append(contentsOf: scratch.ids)
+        } else {
+            out.append(contentsOf: try encodeIds(bytes: Array(text), addSpecialTokens: addSpecialTokens, scratch: &scratch))
         }
     }
 

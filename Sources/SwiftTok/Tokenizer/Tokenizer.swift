@@ -75,7 +75,12 @@ public struct Tokenizer: Sendable {
 
     /// Throws `.invalidUTF8` naming the first bad byte.
     static func validateUTF8(_ bytes: [UInt8]) throws {
-        if let bad = bytes.withUnsafeBufferPointer({ UTF8Text.firstInvalid($0) }) {
+        try bytes.withUnsafeBufferPointer { try validateUTF8($0) }
+    }
+
+    /// Throws `.invalidUTF8` naming the first bad byte.
+    static func validateUTF8(_ text: UnsafeBufferPointer<UInt8>) throws {
+        if let bad = UTF8Text.firstInvalid(text) {
             throw TokenizerError(.invalidUTF8, "input is not valid UTF-8 (at byte \(bad))")
         }
     }
