@@ -8,7 +8,6 @@ final class DecodeStreamHandle: CHandle {
     var pending: (ids: [UInt32], text: [UInt8])?
 
     init(_ stream: DecodeStream) { self.stream = stream }
-
 }
 
 @c @implementation

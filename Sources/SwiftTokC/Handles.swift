@@ -36,7 +36,6 @@ final class TokenizerHandle: CHandle {
     }
 
     deinit { padToken.free() }
-
 }
 
 /// A Swift object behind a C handle (`swifttok_tokenizer *`, `swifttok_encoding *`, ...): the
@@ -200,7 +199,6 @@ final class BatchHandle: CHandle {
         starts.free()
         attentionMask.free()
     }
-
 }
 
 /// What a `swifttok_texts *` points to.
@@ -220,7 +218,6 @@ final class TextsHandle: CHandle {
     }
 
     deinit { bytes.free() }
-
 }
 
 /// The caller's bytes in place (no copy), with the checks of `callerBytes`; valid for the call.

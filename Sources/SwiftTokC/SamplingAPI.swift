@@ -13,7 +13,6 @@ final class NBestHandle: CHandle {
         encodings = list.map { EncodingHandle($0.encoding) }
         scores = list.map(\.score)
     }
-
 }
 
 /// The caller's text as a String, refusing invalid UTF-8 (never repaired).
