@@ -25,4 +25,14 @@ static inline int swifttok_cpu_has_avx512f(void) { return 0; }
 /// A hint to bring the cache line at `p` in for writing (never faults, for any address).
 static inline void swifttok_prefetch_write(const void *p) { __builtin_prefetch(p, 1, 3); }
 
+/// A hint to bring the cache line at `p` in for reading (never faults, for any address).
+static inline void swifttok_prefetch_read(const void *p) { __builtin_prefetch(p, 0, 3); }
+
+/// The pointer at `p`, loaded atomically (relaxed): a table slot that another thread may set
+/// meanwhile (NULL until then) is read without a data race.
+static inline void *swifttok_load_pointer(void *const *p) { return __atomic_load_n(p, __ATOMIC_RELAXED); }
+
+/// Stores `value` at `p` atomically (relaxed), for slots read by `swifttok_load_pointer`.
+static inline void swifttok_store_pointer(void **p, void *value) { __atomic_store_n(p, value, __ATOMIC_RELAXED); }
+
 #endif

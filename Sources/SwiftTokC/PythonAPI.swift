@@ -252,6 +252,132 @@ struct SharedInt {
     var pending: Int
 }
 
+/// The object of the shared int at `entry`: NULL until made. Workers filling batch lists read it
+/// while a thread holding the GIL may set it (`setObject`), hence atomically.
+@inline(__always)
+private func object(_ entry: UnsafeMutablePointer<SharedInt>) -> PyObject? {
+    // `object` is the struct's first field, at the entry's address.
+    swifttok_load_pointer(UnsafeRawPointer(entry).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)).map(PyObject.init)
+}
+
+/// Sets the object of the shared int at `entry` (under the GIL), for `object` to read.
+@inline(__always)
+private func setObject(_ entry: UnsafeMutablePointer<SharedInt>, _ o: PyObject) {
+    swifttok_store_pointer(UnsafeMutableRawPointer(entry).assumingMemoryBound(to: UnsafeMutableRawPointer?.self),
+                           UnsafeMutableRawPointer(o))
+}
+
+/// `ListFill`s for the workers of one batch, each used by its worker alone.
+struct UncheckedFills: @unchecked Sendable {
+    // @unchecked: the workers read `table` (its objects atomically) and each uses its own fill.
+    let all: [ListFill]
+    let table: UnsafeMutableBufferPointer<SharedInt>
+    init(_ all: [ListFill], _ table: UnsafeMutableBufferPointer<SharedInt>?) {
+        self.all = all
+        self.table = table ?? UnsafeMutableBufferPointer(start: nil, count: 0)
+    }
+}
+
+/// One batch worker's share of filling the lists in parallel (`PythonBinding.parallelLists`):
+/// the shared int of each id it encoded, at the id's place in its buffer, with the references
+/// they take counted per id (added under the GIL once the workers are done). Used by worker w
+/// alone while the GIL is released, then by the GIL's holder.
+final class ListFill: @unchecked Sendable {
+    // @unchecked: see above; `PythonBinding.fillsBusy` keeps a set of them to one call at a time.
+    struct Missing {
+        let place: Int
+        let id: UInt32
+    }
+
+    /// The objects, `capacity` of them (malloc): entry k for id k of the worker's buffer, NULL
+    /// for ids in `missing`.
+    var objects: UnsafeMutablePointer<PyObject?>?
+    var capacity = 0
+    /// References per id (vocabSize + 1, zero between calls) and the ids with any (`touchedCount`
+    /// of them, each once), as in `PythonBinding.pendingList`.
+    let counts: UnsafeMutablePointer<UInt32>
+    let touched: UnsafeMutablePointer<UInt32>
+    var touchedCount = 0
+    /// Ids whose int is not made yet (made under the GIL) or outside the table.
+    var missing: [Missing] = []
+    /// An allocation failed or the counts could overflow: the lists are made without this fill.
+    var failed = false
+
+    init?(_ vocabSize: Int) {
+        guard let c = calloc(vocabSize + 1, MemoryLayout<UInt32>.stride) else { return nil }
+        guard let t = malloc((vocabSize + 1) * MemoryLayout<UInt32>.stride) else {
+            free(c)
+            return nil
+        }
+        counts = c.assumingMemoryBound(to: UInt32.self)
+        touched = t.assumingMemoryBound(to: UInt32.self)
+    }
+
+    deinit {
+        free(objects)
+        free(counts)
+        free(touched)
+    }
+
+    /// Looks up the shared int of each of `ids`, the ids at `start` in the worker's buffer.
+    func fill(_ table: UnsafeMutablePointer<SharedInt>, _ size: Int, _ start: Int, _ ids: UnsafeBufferPointer<UInt32>) {
+        if failed { return }
+        let end = start + ids.count
+        // A count per id stays below 2^32 while the worker's ids do.
+        guard end < Int(UInt32.max), reserve(end), let objects, let source = ids.baseAddress else {
+            failed = failed || !ids.isEmpty
+            return
+        }
+        let out = objects + start
+        let n = ids.count
+        // In registers (loads and stores through self per token otherwise).
+        let counts = self.counts
+        let touched = self.touched
+        var touchedCount = self.touchedCount
+        defer { self.touchedCount = touchedCount }
+        for i in 0..<n {
+            if i + prefetchDistance < n {
+                let ahead = Swift.min(Int(source[i + prefetchDistance]), size - 1)
+                swifttok_prefetch_read(table + ahead)
+                swifttok_prefetch_write(counts + ahead)
+            }
+            let id = source[i]
+            let o = Int(id) < size ? object(table + Int(id)) : nil
+            out[i] = o
+            if o == nil {
+                missing.append(Missing(place: start + i, id: id))
+                continue
+            }
+            touched[touchedCount] = id
+            touchedCount &+= counts[Int(id)] == 0 ? 1 : 0
+            counts[Int(id)] &+= 1
+        }
+    }
+
+    /// Room for `count` objects; false if malloc cannot give it.
+    private func reserve(_ count: Int) -> Bool {
+        if count <= capacity { return true }
+        let grown = Swift.max(count, capacity * 2, 4096)
+        guard let p = realloc(objects, grown * MemoryLayout<PyObject?>.stride) else { return false }
+        objects = p.assumingMemoryBound(to: PyObject?.self)
+        capacity = grown
+        return true
+    }
+
+    /// Back to the state between calls (counts zero), the objects buffer freed if large.
+    func reset() {
+        for k in 0..<touchedCount { counts[Int(touched[k])] = 0 }
+        touchedCount = 0
+        missing.removeAll(keepingCapacity: missing.count <= 4096)
+        failed = false
+        if capacity > 1 << 20 {  // 8 MB: kept for the next call below that.
+            free(objects)
+            objects = nil
+            capacity = 0
+        }
+    }
+}
+
 /// What the four builtins of one tokenizer share (the `self` of each, inside a capsule). Memory:
 /// with shared ints, tables of 16, 8 and 4 bytes per vocabulary entry, plus each int (~32 bytes, ids
 /// above 256) and token str (~50-80 bytes) made on first use.
@@ -273,6 +399,10 @@ final class PythonBinding {
     var touchedCount = 0
     /// The same for token strings (encode's `tokens`), checked against the token's text on reuse.
     let strs: UnsafeMutableBufferPointer<PyObject?>?
+    /// The workers' shares of filling batch lists in parallel (`parallelLists`), made on first use
+    /// and kept (~8 bytes per vocabulary entry each); `fillsBusy` while a call uses them.
+    var fills: [ListFill] = []
+    var fillsBusy = false
 
     init(_ handle: TokenizerHandle, _ fallbacks: [PyObject], sharedInts: Bool) throws(NoMemory) {
         self.handle = handle
@@ -321,7 +451,7 @@ final class PythonBinding {
             return o
         }
         guard let o = py.longFromSize(Int(id)) else { return nil }
-        ints[Int(id)].object = o
+        setObject(ints.baseAddress.unsafelyUnwrapped + Int(id), o)
         py.incref(o)
         return o
     }
@@ -402,7 +532,7 @@ final class PythonBinding {
                     failed = true
                     return list
                 }
-                entry.pointee.object = made
+                setObject(entry, made)
             }
             // Recorded as touched when first pending, without a branch (which mispredicted on
             // every first use): the slot past the last is always there (capacity vocabSize + 1).
@@ -412,6 +542,95 @@ final class PythonBinding {
             items[i] = entry.pointee.object
         }
         return list
+    }
+
+    /// The fills for a batch on `workers` workers (under the GIL), or nil: no shared ints, one
+    /// worker, another call using them (re-entered, or a thread that released the GIL), no memory.
+    /// Handed back with `giveBack`.
+    func takeFills(_ py: CPython, workers: Int) -> [ListFill]? {
+        guard ints != nil, workers >= 2, !fillsBusy, py.directListItems else { return nil }
+        while fills.count < workers {
+            guard let f = ListFill(handle.vocabSize) else { return nil }
+            fills.append(f)
+        }
+        fillsBusy = true
+        return Array(fills.prefix(workers))
+    }
+
+    /// Under the GIL, after the call that took them.
+    func giveBack(_ taken: [ListFill]) {
+        for f in taken { f.reset() }
+        fillsBusy = false
+    }
+
+    /// The `eachRow` of a batch filled by `taken` (see `parallelLists`).
+    func filler(_ taken: [ListFill]) -> @Sendable (Int, Int, UnsafeBufferPointer<UInt32>) -> Void {
+        let fills = UncheckedFills(taken, ints)
+        return { worker, start, ids in
+            guard let table = fills.table.baseAddress else { return }
+            fills.all[worker].fill(table, fills.table.count, start, ids)
+        }
+    }
+
+    /// Like `lists`, for rows whose shared ints the workers already looked up (`filler`): the
+    /// lists are made and filled with a copy of each row's objects, and one refcount add per
+    /// distinct id and worker takes their references. The lookups, the part of filling that
+    /// misses the cache, so ran in parallel beside the encoding, while the ids were in cache.
+    func parallelLists(_ py: CPython, _ rows: IdsRows, _ taken: [ListFill]) -> PyObject? {
+        guard let ints, !taken.contains(where: \.failed) else {
+            return lists(py, rows.count) { i, make in rows.withRow(i, make) }
+        }
+        let table = ints.baseAddress.unsafelyUnwrapped
+        // The references the objects hold, taken: from here each non-NULL object owns one.
+        for f in taken {
+            for k in 0..<f.touchedCount {
+                let id = Int(f.touched[k])
+                if let o = object(table + id) {  // Not NULL: it was when the worker read it.
+                    UnsafeMutableRawPointer(o).assumingMemoryBound(to: Int.self).pointee &+= Int(f.counts[id])
+                }
+                f.counts[id] = 0
+            }
+            f.touchedCount = 0
+        }
+        // Releases the references the objects of rows `from...` hold (on failure).
+        func release(from first: Int) {
+            for i in first..<rows.count {
+                let (w, start) = rows.place(ofRow: i)
+                guard let objects = taken[w].objects else { continue }
+                for k in start ..< start + rows.count(ofRow: i) {
+                    if let o = objects[k] { py.decref(o) }
+                }
+            }
+        }
+        for f in taken {
+            for m in f.missing {
+                guard let o = int(py, m.id) else {
+                    release(from: 0)
+                    return nil
+                }
+                f.objects.unsafelyUnwrapped[m.place] = o  // Not nil: a missing id has a place there.
+            }
+        }
+        return py.withoutCollector { () -> PyObject? in
+            guard let outer = py.listNew(rows.count) else {
+                release(from: 0)
+                return nil
+            }
+            for i in 0..<rows.count {
+                let (w, start) = rows.place(ofRow: i)
+                let count = rows.count(ofRow: i)
+                guard let inner = py.listNew(count) else {
+                    release(from: i)
+                    py.decref(outer)
+                    return nil
+                }
+                if count > 0, let items = py.items(of: inner), let objects = taken[w].objects {
+                    items.update(from: objects + start, count: count)  // The references move to the list.
+                }
+                _ = py.listSetItem(outer, i, inner)  // Takes the new reference; cannot fail in range.
+            }
+            return outer
+        }
     }
 
     /// Adds each touched int's pending references to its refcount, as `int` does one at a time.
@@ -638,19 +857,26 @@ private func pyEncodeBatchIds(_ capsule: PyObject?, _ args: UnsafePointer<PyObje
         texts.append(UnsafeBufferPointer(start: UnsafeRawPointer(utf8).assumingMemoryBound(to: UInt8.self), count: size))
     }
     let flags: UInt32 = truth != 0 ? UInt32(SWIFTTOK_ADD_SPECIAL_TOKENS) : 0
+    let unpadded = b.handle.tokenizer.padding == nil
+    // Lists of more than one worker's rows: each worker looks up its ids' shared ints (see `parallelLists`).
+    let fills = unpadded && !flat ? b.takeFills(py, workers: Tokenizer.batchWorkerCount(n, threads: threads)) : nil
+    defer { if let fills { b.giveBack(fills) } }
     let state = py.saveThread()
     var holdsGIL = false  // Taken back once the ids are there, to make the result.
     let built: Result<PyObject?, Error>
-    if b.handle.tokenizer.padding == nil {
+    if unpadded {
         built = Result {
             try requireIdsMemory(total)
             // A str's UTF-8 is valid (PyUnicode_AsUTF8AndSize refuses lone surrogates).
             return try b.handle.unpadded.withIdsBatch(inPlace: texts, addSpecialTokens: flags.addSpecialTokens,
-                                                      threads: threads, assumingValidUTF8: true) { rows in
+                                                      threads: threads, assumingValidUTF8: true,
+                                                      eachRow: fills.map(b.filler)) { rows in
                 py.restoreThread(state)
                 holdsGIL = true
                 // Lists or flat arrays straight from the workers' buffers.
-                return flat ? flatArrays(py, rows) : b.lists(py, rows.count) { i, make in rows.withRow(i, make) }
+                if flat { return flatArrays(py, rows) }
+                if let fills { return b.parallelLists(py, rows, fills) }
+                return b.lists(py, rows.count) { i, make in rows.withRow(i, make) }
             }
         }
     } else {

@@ -541,6 +541,48 @@ def test_eight_threads_share_one_tokenizer(texts):
     assert not bad, bad[:10]
 
 
+def test_concurrent_batches_share_ints_exactly(texts):
+    """Batches on two or more workers look up each id's shared int on the workers, while another
+    Python thread may be making new ones (a fresh tokenizer has none) or filling its own batch:
+    every row must still be tokenizers' ids, and a shared int's refcount must count exactly the
+    references the kept lists hold."""
+    import tokenizers
+
+    t = swifttok.Tokenizer.from_file(str(require(TOKENIZERS_FILES["gpt2"])))
+    ref = tokenizers.Tokenizer.from_file(str(TOKENIZERS_FILES["gpt2"]))
+    sample = texts[:800]
+    want = [e.ids for e in ref.encode_batch(sample)]
+    kept, errors = [None] * 4, []
+
+    def work(k):
+        try:
+            rows = []
+            for r in range(3):
+                rows = t.encode_batch(sample[k::4], num_threads=2 + (r % 2))
+            kept[k] = rows
+        except Exception as e:  # Reported after the join.
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors, errors
+    for k in range(4):
+        assert kept[k] == want[k::4]
+    probe_id = max(set(want[0]) - set(range(-5, 257)))  # Not a small int (CPython's own, shared).
+    probe = next(i for row in kept[0] for i in row if i == probe_id)
+    held = sum(row.count(probe_id) for rows in kept for row in rows)
+    gc.collect()
+    before = sys.getrefcount(probe)
+    kept = None
+    gc.collect()
+    assert before - sys.getrefcount(probe) == held
+    # What is left: the tokenizer's table, `probe`, and getrefcount's argument (no leaked count).
+    assert sys.getrefcount(probe) == 3
+
+
 def progress_during(call):
     """Whether another Python thread ran while `call()` ran: it records times in a loop; a call
     that held the GIL throughout leaves no record inside its middle half."""

@@ -79,8 +79,14 @@ extension Tokenizer {
     /// buffer alive and unchanged until this returns. `assumingValidUTF8`: the caller guarantees
     /// each text is valid UTF-8 (a str's UTF-8 always is) and the check is skipped; otherwise
     /// invalid UTF-8 is an error. The ids of `encodeIdsBatch(_:)`; the first error by index is thrown.
+    ///
+    /// `eachRow`, if given, is called on the worker right after it encodes a text, with the
+    /// worker's index (`0..<batchWorkerCount`), where the row starts in that worker's buffer, and
+    /// the row's ids: work per row that can run in parallel while the ids are still in cache (the
+    /// Python builtins look up each id's shared int there).
     package func withIdsBatch<R>(inPlace texts: [UnsafeBufferPointer<UInt8>], addSpecialTokens: Bool = false,
                                  threads: Int = 0, assumingValidUTF8: Bool = false,
+                                 eachRow: (@Sendable (_ worker: Int, _ start: Int, _ ids: UnsafeBufferPointer<UInt32>) -> Void)? = nil,
                                  _ body: (IdsRows) throws -> R) throws -> R {
         let spans = ResultSlots<IdsRows.Span>(texts.count)
         let tokenizer = self
@@ -96,11 +102,22 @@ extension Tokenizer {
                     let start = out.ids.count
                     try tokenizer.appendIds(inPlace: shared.texts[i], addSpecialTokens: addSpecialTokens,
                                             checkUTF8: !assumingValidUTF8, to: &out.ids, scratch: &s)
+                    if let eachRow {
+                        out.ids.withUnsafeBufferPointer { all in
+                            eachRow(worker, start, UnsafeBufferPointer(rebasing: all[start...]))
+                        }
+                    }
                     return IdsRows.Span(worker: worker, start: start, count: out.ids.count - start)
                 }
             })
         }
         return try body(IdsRows(ids: outputs.map(\.ids), spans: try spans.values()))
+    }
+
+    /// The number of workers a batch of `count` texts runs on with `threads` (0 = all cores): the
+    /// range of the worker index `withIdsBatch(inPlace:)` hands to `eachRow`.
+    package static func batchWorkerCount(_ count: Int, threads: Int) -> Int {
+        Parallel.workerCount(count, threads: threads)
     }
 
     /// Just the ids of one input.
@@ -142,6 +159,9 @@ package struct IdsRows {
 
     /// The number of ids in row `i`.
     package func count(ofRow i: Int) -> Int { spans[i].count }
+
+    /// Where row `i` is: the worker whose buffer holds it, and its start there (as `eachRow` saw it).
+    package func place(ofRow i: Int) -> (worker: Int, start: Int) { (spans[i].worker, spans[i].start) }
 
     /// The number of ids in all rows.
     package var idCount: Int { ids.reduce(0) { $0 + $1.count } }
