@@ -519,26 +519,36 @@ def test_eight_threads_share_one_tokenizer(texts):
     t = swifttok.Tokenizer.from_file(str(require(TOKENIZERS_FILES["gpt2"])))
     ref = tokenizers.Tokenizer.from_file(str(TOKENIZERS_FILES["gpt2"]))
     want = [e.ids for e in ref.encode_batch(texts)]
-    errors, bad = [], []
+    bad = []
 
     def work(k):
+        for _ in range(2):
+            for j in range(k, len(texts), 8):
+                if t.encode_ids(texts[j]) != want[j] or t.count_tokens(texts[j]) != len(want[j]):
+                    bad.append(j)
+            if t.encode_batch(texts[k::8], num_threads=2) != want[k::8]:
+                bad.append(("batch", k))
+
+    run_on_threads(8, work)
+    assert not bad, bad[:10]
+
+
+def run_on_threads(count, work):
+    """work(k) on thread k of `count` Python threads; an exception in any is reported after the join."""
+    errors = []
+
+    def guarded(k):
         try:
-            for _ in range(2):
-                for j in range(k, len(texts), 8):
-                    if t.encode_ids(texts[j]) != want[j] or t.count_tokens(texts[j]) != len(want[j]):
-                        bad.append(j)
-                if t.encode_batch(texts[k::8], num_threads=2) != want[k::8]:
-                    bad.append(("batch", k))
-        except Exception as e:  # Reported after the join.
+            work(k)
+        except Exception as e:
             errors.append(e)
 
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    threads = [threading.Thread(target=guarded, args=(k,)) for k in range(count)]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
     assert not errors, errors
-    assert not bad, bad[:10]
 
 
 def test_concurrent_batches_share_ints_exactly(texts):
@@ -552,23 +562,13 @@ def test_concurrent_batches_share_ints_exactly(texts):
     ref = tokenizers.Tokenizer.from_file(str(TOKENIZERS_FILES["gpt2"]))
     sample = texts[:800]
     want = [e.ids for e in ref.encode_batch(sample)]
-    kept, errors = [None] * 4, []
+    kept = [None] * 4
 
     def work(k):
-        try:
-            rows = []
-            for r in range(3):
-                rows = t.encode_batch(sample[k::4], num_threads=2 + (r % 2))
-            kept[k] = rows
-        except Exception as e:  # Reported after the join.
-            errors.append(e)
+        for r in range(3):
+            kept[k] = t.encode_batch(sample[k::4], num_threads=2 + (r % 2))
 
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    assert not errors, errors
+    run_on_threads(4, work)
     for k in range(4):
         assert kept[k] == want[k::4]
     probe_id = max(set(want[0]) - set(range(-5, 257)))  # Not a small int (CPython's own, shared).
