@@ -27,6 +27,37 @@ import Testing
         #expect(n.originalRange(ofNormalized: 6..<7) == 2..<3)
     }
 
+    /// The one-pass `replaceLikeReference` against `replaceMatchByMatch` (the reference's edit per
+    /// match, whose alignments the oracle checks against tokenizers through llama2's and
+    /// Mistral's Replace): same text and alignments on random texts, after edits that make the
+    /// alignments uneven, for literal and regex patterns, empty matches, and empty or multi-byte content.
+    @Test func replaceInOnePassMatchesReplaceMatchByMatch() throws {
+        let alphabet = ["a", "b", " ", "  ", "é", "▁", "e\u{301}", "ß", "\t", "x"]
+        let patterns: [String] = [Regex.escape(" "), Regex.escape("  "), Regex.escape("é"), " {2,}", "a*", "(?=b)", "[ab]+", "^", "$"]
+        let contents: [[UInt32]] = [UTF8Text.scalars(Array("▁".utf8)), [], UTF8Text.scalars(Array("XY".utf8)), [0xE9]]
+        var rng = SystemRandomNumberGenerator()
+        var compared = 0
+        for pattern in patterns {
+            let regex = try Regex(pattern)
+            for content in contents {
+                for _ in 0..<60 {
+                    let text = (0..<Int.random(in: 0...24, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+                    var a = NormalizedString(text)
+                    if Bool.random(using: &rng) { a.lowercaseLikeReference() }
+                    if Bool.random(using: &rng) { a.prepend(Array("▁".utf8)) }
+                    if Bool.random(using: &rng) { a.filter { $0 != UInt32(UInt8(ascii: "x")) } }
+                    var b = a
+                    try a.replaceLikeReference(regex, content: content)
+                    try b.replaceMatchByMatch(regex, content: content)
+                    #expect(a.normalized == b.normalized, "\(pattern) in \(text.debugDescription)")
+                    #expect(a.alignments == b.alignments, "\(pattern) in \(text.debugDescription)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == patterns.count * contents.count * 60)
+    }
+
     @Test func sliceKeepsShift() {
         let n = NormalizedString("hello world")
         let s = n.slice(normalized: 6..<11)
