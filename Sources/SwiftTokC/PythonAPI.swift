@@ -364,13 +364,14 @@ final class ListFill: @unchecked Sendable {
         return true
     }
 
-    /// Back to the state between calls (counts zero), the objects buffer freed if large.
-    func reset() {
+    /// Back to the state between calls (counts zero), the objects buffer freed if it holds more
+    /// than `keep` objects.
+    func reset(keep: Int) {
         for k in 0..<touchedCount { counts[Int(touched[k])] = 0 }
         touchedCount = 0
         missing.removeAll(keepingCapacity: missing.count <= 4096)
         failed = false
-        if capacity > 1 << 20 {  // 8 MB: kept for the next call below that.
+        if capacity > keep {
             free(objects)
             objects = nil
             capacity = 0
@@ -557,9 +558,11 @@ final class PythonBinding {
         return Array(fills.prefix(workers))
     }
 
-    /// Under the GIL, after the call that took them.
+    /// Under the GIL, after the call that took them. The objects buffers kept for the next call
+    /// hold up to 2^20 objects (8 MB) in all, shared by the workers.
     func giveBack(_ taken: [ListFill]) {
-        for f in taken { f.reset() }
+        let keep = (1 << 20) / Swift.max(1, taken.count)
+        for f in taken { f.reset(keep: keep) }
         fillsBusy = false
     }
 
